@@ -7,11 +7,12 @@ import java.util.Map;
  * journal and was confirmed by every sink.
  *
  * @param complete true if all of them were confirmed by all sinks within the timeout
- * @param targetSequence the journal sequence below which those events lie (-1 if they did not
- *     all reach the journal in time)
+ * @param targetSequence the journal sequence below which those events lie (-1 if they did not all
+ *     reach the journal in time)
  * @param outstandingBySink events each sink had not confirmed when the wait ended
  */
-public record FlushResult(boolean complete, long targetSequence, Map<String, Long> outstandingBySink) {
+public record FlushResult(
+    boolean complete, long targetSequence, Map<String, Long> outstandingBySink) {
 
   public FlushResult {
     outstandingBySink = Map.copyOf(outstandingBySink);

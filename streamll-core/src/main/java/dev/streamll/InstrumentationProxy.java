@@ -12,8 +12,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The dynamic proxy behind {@link Streamll#instrument}: each interface method call becomes a span.
  * How a method is traced is resolved once per method and cached, so a call costs one map lookup
- * plus the span. Calls returning a {@link CompletionStage} end their span when the stage
- * completes, not when the method returns.
+ * plus the span. Calls returning a {@link CompletionStage} end their span when the stage completes,
+ * not when the method returns.
  */
 final class InstrumentationProxy implements InvocationHandler {
   static final String DEFAULT_OPERATION = "module_forward";
@@ -34,7 +34,9 @@ final class InstrumentationProxy implements InvocationHandler {
   static <T> T create(Streamll streamll, Class<T> type, T impl) {
     if (!type.isInterface()) {
       throw new IllegalArgumentException(
-          "instrument(" + type.getName() + ", …) needs an interface; extract one the class"
+          "instrument("
+              + type.getName()
+              + ", …) needs an interface; extract one the class"
               + " implements, or trace the class with streamll.trace(...)");
     }
     if (impl == null) {

@@ -36,7 +36,8 @@ public final class SinkConfig {
     // Creating a sink only parses its options (providers connect in start()), so this reports a
     // bad scheme or option now and the real instance is created when an instance starts.
     Objects.requireNonNull(Sinks.create(url), "sink provider returned null");
-    return new SinkConfig(parsed.redacted(), () -> Sinks.create(url), ForwarderOptions.defaults(), null);
+    return new SinkConfig(
+        parsed.redacted(), () -> Sinks.create(url), ForwarderOptions.defaults(), null);
   }
 
   public static SinkConfig of(Sink sink) {

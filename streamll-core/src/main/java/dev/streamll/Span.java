@@ -12,10 +12,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * One traced unit of work: a {@code start} event when opened, {@code token} and custom events
- * while it runs, and an {@code end} (with {@code duration_seconds}) or {@code error} event when
- * closed. Spans nest: a span opened while another is current on the thread becomes its child,
- * sharing its {@code execution_id} and naming it as {@code parent_id}.
+ * One traced unit of work: a {@code start} event when opened, {@code token} and custom events while
+ * it runs, and an {@code end} (with {@code duration_seconds}) or {@code error} event when closed.
+ * Spans nest: a span opened while another is current on the thread becomes its child, sharing its
+ * {@code execution_id} and naming it as {@code parent_id}.
  *
  * <pre>{@code
  * try (Span span = streamll.trace("llm_call")) {
@@ -62,8 +62,7 @@ public final class Span implements AutoCloseable {
     this.spanId = EventIds.newId();
     this.executionId = parent == null ? EventIds.newId() : parent.executionId;
     this.parentId = parent == null ? null : parent.spanId;
-    this.moduleName =
-        moduleName != null ? moduleName : parent != null ? parent.moduleName : null;
+    this.moduleName = moduleName != null ? moduleName : parent != null ? parent.moduleName : null;
     this.methodName = methodName;
     this.operation = operation;
     this.version = version == null ? VersionInfo.NONE : version;

@@ -61,8 +61,8 @@ public final class SpanBuilder {
   }
 
   /**
-   * Whether the span becomes current on this thread (default true). Use false for spans whose
-   * work continues elsewhere, such as a streaming call completed by a callback thread.
+   * Whether the span becomes current on this thread (default true). Use false for spans whose work
+   * continues elsewhere, such as a streaming call completed by a callback thread.
    */
   public SpanBuilder makeCurrent(boolean makeCurrent) {
     this.makeCurrent = makeCurrent;

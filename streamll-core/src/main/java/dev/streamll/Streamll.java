@@ -32,10 +32,10 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  *
- * <p>{@link #configure} installs the process-wide instance returned by {@link #global()};
- * {@link #create} makes independent instances for tests and multi-tenant applications. Nothing
- * here throws into the application once the instance is running: emits that cannot be accepted
- * are counted in {@link #health()}.
+ * <p>{@link #configure} installs the process-wide instance returned by {@link #global()}; {@link
+ * #create} makes independent instances for tests and multi-tenant applications. Nothing here throws
+ * into the application once the instance is running: emits that cannot be accepted are counted in
+ * {@link #health()}.
  */
 public final class Streamll implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Streamll.class);
@@ -125,9 +125,10 @@ public final class Streamll implements AutoCloseable {
               + "; check that it is reachable, or set checkSinksAtStart(false) to let it"
               + " catch up later");
     } catch (java.util.concurrent.ExecutionException e) {
-      Throwable cause = e.getCause() instanceof IllegalStateException && e.getCause().getCause() != null
-          ? e.getCause().getCause()
-          : e.getCause();
+      Throwable cause =
+          e.getCause() instanceof IllegalStateException && e.getCause().getCause() != null
+              ? e.getCause().getCause()
+              : e.getCause();
       throw new IllegalStateException(
           "sink "
               + forwarder.sink().name()
@@ -144,16 +145,16 @@ public final class Streamll implements AutoCloseable {
   /**
    * Creates an independent instance.
    *
-   * @throws IllegalStateException when a sink cannot start and {@code checkSinksAtStart} is on;
-   *     the message names the sink and the fix
+   * @throws IllegalStateException when a sink cannot start and {@code checkSinksAtStart} is on; the
+   *     message names the sink and the fix
    */
   public static Streamll create(StreamllConfig config) {
     return new Streamll(config);
   }
 
   /**
-   * Replaces the global instance with one built from {@code config}. The previous global
-   * instance is closed first (delivering what it accepted, up to its close timeout).
+   * Replaces the global instance with one built from {@code config}. The previous global instance
+   * is closed first (delivering what it accepted, up to its close timeout).
    */
   public static Streamll configure(StreamllConfig config) {
     synchronized (GLOBAL_LOCK) {
@@ -275,15 +276,16 @@ public final class Streamll implements AutoCloseable {
   }
 
   /**
-   * Waits until every event emitted before this call is in the journal and confirmed by every
-   * sink, or the timeout passes.
+   * Waits until every event emitted before this call is in the journal and confirmed by every sink,
+   * or the timeout passes.
    */
   public FlushResult flush(Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     long target = emitter.awaitAppended(timeout);
     Map<String, Long> outstanding = new LinkedHashMap<>();
     if (target < 0) {
-      forwarders.forEach(f -> outstanding.put(f.sink().name(), f.outstanding(journal.nextSequence())));
+      forwarders.forEach(
+          f -> outstanding.put(f.sink().name(), f.outstanding(journal.nextSequence())));
       return new FlushResult(false, -1, outstanding);
     }
     boolean complete = true;
@@ -366,8 +368,8 @@ public final class Streamll implements AutoCloseable {
 
   /**
    * Stops accepting events, writes everything already accepted to the journal, gives the sinks
-   * until {@code timeout} to confirm it, then stops every thread and closes the journal. Events
-   * not confirmed in time stay in a durable journal for the next start.
+   * until {@code timeout} to confirm it, then stops every thread and closes the journal. Events not
+   * confirmed in time stay in a durable journal for the next start.
    *
    * @return what was still outstanding per sink
    */
@@ -382,7 +384,8 @@ public final class Streamll implements AutoCloseable {
     boolean complete = true;
     for (Forwarder forwarder : forwarders) {
       complete &=
-          forwarder.awaitDelivered(target, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+          forwarder.awaitDelivered(
+              target, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
     }
     for (Forwarder forwarder : forwarders) {
       forwarder.close(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));

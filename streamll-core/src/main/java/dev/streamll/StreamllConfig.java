@@ -55,8 +55,8 @@ public final class StreamllConfig {
 
   /**
    * The configuration used by {@link Streamll#global()} before {@code configure} is called: the
-   * sinks listed in the environment variable {@code STREAMLL_SINKS} (comma-separated URLs),
-   * default {@code terminal:}.
+   * sinks listed in the environment variable {@code STREAMLL_SINKS} (comma-separated URLs), default
+   * {@code terminal:}.
    */
   public static StreamllConfig fromEnvironment() {
     Builder builder = builder();

@@ -2,7 +2,9 @@ package dev.streamll.emit;
 
 /** Why an emitted event was not written to the journal. */
 public enum DropReason {
-  /** The ring was full under {@link OverflowPolicy#DROP} (or stayed full past the BLOCK timeout). */
+  /**
+   * The ring was full under {@link OverflowPolicy#DROP} (or stayed full past the BLOCK timeout).
+   */
   RING_FULL,
   /** The instance was closed (or being closed) when the event was emitted. */
   CLOSED,

@@ -19,14 +19,13 @@ import org.slf4j.LoggerFactory;
 /**
  * The hand-off between application threads and the journal: a bounded lock-free
  * multi-producer/single-consumer ring and one writer thread that encodes each event once and
- * appends it. The writer drains whatever is queued, appends it and commits once, so a burst
- * becomes one journal batch (group commit).
+ * appends it. The writer drains whatever is queued, appends it and commits once, so a burst becomes
+ * one journal batch (group commit).
  *
- * <p>{@link #emit} never throws and, under {@link OverflowPolicy#DROP}, never waits: when the
- * ring is full the event is counted as dropped. Closing is race-free: producers announce
- * themselves in a striped counter before checking the closed flag, and the writer drains only
- * after every producer that saw the instance open has finished its offer, so no accepted event is
- * stranded in the ring.
+ * <p>{@link #emit} never throws and, under {@link OverflowPolicy#DROP}, never waits: when the ring
+ * is full the event is counted as dropped. Closing is race-free: producers announce themselves in a
+ * striped counter before checking the closed flag, and the writer drains only after every producer
+ * that saw the instance open has finished its offer, so no accepted event is stranded in the ring.
  */
 public final class Emitter implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Emitter.class);
@@ -146,7 +145,8 @@ public final class Emitter implements AutoCloseable {
     }
     LockSupport.unpark(writer);
     try {
-      return marker.appendedEnd.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      return marker.appendedEnd.get(
+          Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return -1;

@@ -4,10 +4,10 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.io.ByteArrayOutputStream;
@@ -27,8 +27,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Encodes events to wire schema 1.0 JSON and reads them back, including events written by
- * StreamLL for Python (timestamps with {@code +00:00} offsets, no {@code span_id}).
+ * Encodes events to wire schema 1.0 JSON and reads them back, including events written by StreamLL
+ * for Python (timestamps with {@code +00:00} offsets, no {@code span_id}).
  *
  * <p>Encoding never fails because of what the application put in {@code data}: a value Jackson
  * cannot serialize is written as its {@code toString()} and its key is listed under {@code
@@ -229,14 +229,16 @@ public final class EventCodec {
     JsonNode data = node.get("data");
     if (data != null && !data.isNull()) {
       if (!data.isObject()) {
-        throw new IllegalArgumentException("field 'data' must be an object, was " + data.getNodeType());
+        throw new IllegalArgumentException(
+            "field 'data' must be an object, was " + data.getNodeType());
       }
       b.data(mapper.convertValue(data, DATA_TYPE));
     }
     JsonNode tags = node.get("tags");
     if (tags != null && !tags.isNull()) {
       if (!tags.isObject()) {
-        throw new IllegalArgumentException("field 'tags' must be an object, was " + tags.getNodeType());
+        throw new IllegalArgumentException(
+            "field 'tags' must be an object, was " + tags.getNodeType());
       }
       for (Map.Entry<String, JsonNode> tag : tags.properties()) {
         b.tag(tag.getKey(), tag.getValue().isNull() ? null : tag.getValue().asText());
@@ -267,8 +269,7 @@ public final class EventCodec {
       try {
         return LocalDateTime.parse(text).toInstant(ZoneOffset.UTC);
       } catch (DateTimeParseException e) {
-        throw new IllegalArgumentException(
-            "field 'timestamp' is not ISO-8601: '" + text + "'", e);
+        throw new IllegalArgumentException("field 'timestamp' is not ISO-8601: '" + text + "'", e);
       }
     }
   }

@@ -3,8 +3,8 @@ package dev.streamll.event;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Generates UUIDv7 strings (RFC 9562): 48 bits of Unix milliseconds, then random bits, so ids
- * sort by creation time and need no coordination between processes.
+ * Generates UUIDv7 strings (RFC 9562): 48 bits of Unix milliseconds, then random bits, so ids sort
+ * by creation time and need no coordination between processes.
  */
 public final class EventIds {
   private static final char[] HEX = "0123456789abcdef".toCharArray();

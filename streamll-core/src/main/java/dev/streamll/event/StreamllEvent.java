@@ -7,8 +7,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * One thing an LLM application did: wire schema 1.0 (see {@code docs/schema/streamll-event-1.0.json}).
- * Field names map to snake_case JSON ({@code eventId} → {@code event_id}).
+ * One thing an LLM application did: wire schema 1.0 (see {@code
+ * docs/schema/streamll-event-1.0.json}). Field names map to snake_case JSON ({@code eventId} →
+ * {@code event_id}).
  *
  * <p>{@code data} and {@code tags} are never null and are unmodifiable. Values in {@code data}
  * should be immutable: the event is encoded on a background thread after {@code emit} returns.

@@ -25,7 +25,9 @@ public final class Backoff {
   public long ceilingNanos(int attempt) {
     int shift = Math.min(attempt, 62);
     long ceiling = initialNanos << shift;
-    return (ceiling <= 0 || ceiling >>> shift != initialNanos) ? maxNanos : Math.min(maxNanos, ceiling);
+    return (ceiling <= 0 || ceiling >>> shift != initialNanos)
+        ? maxNanos
+        : Math.min(maxNanos, ceiling);
   }
 
   /** A jittered delay for attempt {@code attempt} (0-based). */

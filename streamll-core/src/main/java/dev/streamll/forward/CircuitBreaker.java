@@ -27,8 +27,8 @@ public final class CircuitBreaker {
   }
 
   /**
-   * Whether a batch may be attempted now. In the open state this turns half-open once the
-   * recovery timeout has passed and admits that single probe.
+   * Whether a batch may be attempted now. In the open state this turns half-open once the recovery
+   * timeout has passed and admits that single probe.
    */
   public synchronized boolean tryAcquire() {
     switch (state) {

@@ -27,11 +27,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Moves events from the journal to one sink: its own durable cursor, batches of up to {@code
- * maxBatchSize} gathered for at most {@code linger}, {@code Sink.write} on a dedicated thread
- * under a timeout, the cursor committed only after the sink confirmed. Failures are retried with
- * capped exponential backoff and full jitter; after {@code failureThreshold} consecutive failures
- * the circuit opens and one probe is let through per {@code recoveryTimeout}. While a sink is down
- * its events simply stay in the journal: the lagging cursor is the buffer.
+ * maxBatchSize} gathered for at most {@code linger}, {@code Sink.write} on a dedicated thread under
+ * a timeout, the cursor committed only after the sink confirmed. Failures are retried with capped
+ * exponential backoff and full jitter; after {@code failureThreshold} consecutive failures the
+ * circuit opens and one probe is let through per {@code recoveryTimeout}. While a sink is down its
+ * events simply stay in the journal: the lagging cursor is the buffer.
  */
 public final class Forwarder implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Forwarder.class);
@@ -64,8 +64,8 @@ public final class Forwarder implements AutoCloseable {
   /**
    * Creates a forwarder; {@link #start()} launches its thread.
    *
-   * @param cursorName the durable cursor; a new cursor starts at the journal's end, so a sink
-   *     added later does not receive history (use replay for that)
+   * @param cursorName the durable cursor; a new cursor starts at the journal's end, so a sink added
+   *     later does not receive history (use replay for that)
    */
   public Forwarder(
       Sink sink,
@@ -97,8 +97,8 @@ public final class Forwarder implements AutoCloseable {
   }
 
   /**
-   * Starts the sink now, on the calling thread, so configuration errors surface at configure
-   * time. The forwarder will not start it again.
+   * Starts the sink now, on the calling thread, so configuration errors surface at configure time.
+   * The forwarder will not start it again.
    *
    * @throws Exception whatever {@link Sink#start()} threw
    */

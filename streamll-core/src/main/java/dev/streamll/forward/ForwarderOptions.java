@@ -8,8 +8,8 @@ import java.util.Objects;
  *
  * @param maxBatchSize most events per {@code Sink.write} call (default 512)
  * @param linger how long to wait for a batch to fill once it has one event (default 5 ms)
- * @param writeTimeout a {@code write} running longer is interrupted and counted as failed
- *     (default 30 s)
+ * @param writeTimeout a {@code write} running longer is interrupted and counted as failed (default
+ *     30 s)
  * @param initialBackoff first retry ceiling; doubles per consecutive failure (default 100 ms)
  * @param maxBackoff retry ceiling cap (default 10 s)
  * @param failureThreshold consecutive failures that open the circuit (default 5)

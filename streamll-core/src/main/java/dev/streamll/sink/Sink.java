@@ -4,15 +4,15 @@ import java.util.List;
 
 /**
  * The small per-backend part of delivery: write a batch and return only once the backend has
- * confirmed every event in it. Everything else — reading from the journal, batching, retries
- * with backoff, the circuit breaker, timeouts, health and metrics — lives once, in the {@link
+ * confirmed every event in it. Everything else — reading from the journal, batching, retries with
+ * backoff, the circuit breaker, timeouts, health and metrics — lives once, in the {@link
  * dev.streamll.forward.Forwarder} (compare OpenTelemetry's {@code SpanExporter} and {@code
  * BatchSpanProcessor}).
  *
- * <p>A forwarder calls {@link #write} from one thread at a time. If a call exceeds the
- * forwarder's write timeout, that thread is interrupted, so blocking waits inside {@code write}
- * must respond to interruption. A failed batch is retried whole, so a backend may see an event
- * more than once (at-least-once; consumers deduplicate by {@code event_id}).
+ * <p>A forwarder calls {@link #write} from one thread at a time. If a call exceeds the forwarder's
+ * write timeout, that thread is interrupted, so blocking waits inside {@code write} must respond to
+ * interruption. A failed batch is retried whole, so a backend may see an event more than once
+ * (at-least-once; consumers deduplicate by {@code event_id}).
  */
 public interface Sink extends AutoCloseable {
 
@@ -34,8 +34,8 @@ public interface Sink extends AutoCloseable {
   void write(List<EncodedEvent> batch) throws Exception;
 
   /**
-   * Releases connections and threads. Called once, after the last {@link #write}; report
-   * problems by logging them, since nothing can be retried at this point.
+   * Releases connections and threads. Called once, after the last {@link #write}; report problems
+   * by logging them, since nothing can be retried at this point.
    */
   @Override
   default void close() {}

@@ -22,10 +22,10 @@ import java.util.Map;
  * [16:31:43] ✗ retrieve (d4e5f6) 0.02s IOException: index missing
  * </pre>
  *
- * Tokens are appended inline as they arrive. When events of another span arrive while a token
- * line is open, the line is ended first and resumed later with its span id, so concurrent
- * executions never interleave mid-line. Colours only when the output is a terminal and {@code
- * NO_COLOR} is unset.
+ * Tokens are appended inline as they arrive. When events of another span arrive while a token line
+ * is open, the line is ended first and resumed later with its span id, so concurrent executions
+ * never interleave mid-line. Colours only when the output is a terminal and {@code NO_COLOR} is
+ * unset.
  */
 public final class TerminalSink implements Sink {
   private static final DateTimeFormatter TIME =
@@ -156,8 +156,12 @@ public final class TerminalSink implements Sink {
             .append(paint(DIM, "(" + id + ")"))
             .append(duration(event))
             .append(' ')
-            .append(paint(RED, simpleName(event.data().get("error_type")) + ": "
-                + event.data().getOrDefault("error_message", "")));
+            .append(
+                paint(
+                    RED,
+                    simpleName(event.data().get("error_type"))
+                        + ": "
+                        + event.data().getOrDefault("error_message", "")));
         break;
       default:
         endTokenLine(text);

@@ -1,8 +1,8 @@
 package dev.streamll.journal;
 
 /**
- * When appended records are forced to the storage device. Every committed record survives a
- * process crash (it is in the page cache); only forced records survive a power loss.
+ * When appended records are forced to the storage device. Every committed record survives a process
+ * crash (it is in the page cache); only forced records survive a power loss.
  */
 public enum FsyncPolicy {
   /** Never force; the operating system writes back when it chooses. */

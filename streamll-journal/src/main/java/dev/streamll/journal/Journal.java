@@ -4,24 +4,24 @@ import java.time.Duration;
 
 /**
  * An append-only log of opaque records, each with a sequence number assigned on append. It is the
- * record of truth between the emitter, which appends, and the forwarders, which read from their
- * own durable {@link Cursor} and commit it once a sink has confirmed delivery.
+ * record of truth between the emitter, which appends, and the forwarders, which read from their own
+ * durable {@link Cursor} and commit it once a sink has confirmed delivery.
  *
- * <p>Threading: exactly one thread appends and commits; any number of threads read, wait and
- * manage cursors. Records appended since the last {@link #commit()} are not yet visible to
- * readers, which lets the writer publish (and fsync) a whole batch at once.
+ * <p>Threading: exactly one thread appends and commits; any number of threads read, wait and manage
+ * cursors. Records appended since the last {@link #commit()} are not yet visible to readers, which
+ * lets the writer publish (and fsync) a whole batch at once.
  *
- * <p>Sequences start at 0 and grow by one per record. Retention may delete old records, so a
- * reader asking for a sequence below {@link #firstSequence()} starts at the first one retained.
+ * <p>Sequences start at 0 and grow by one per record. Retention may delete old records, so a reader
+ * asking for a sequence below {@link #firstSequence()} starts at the first one retained.
  */
 public interface Journal extends AutoCloseable {
 
   /**
-   * Appends one record and returns its sequence. The record becomes visible to readers at the
-   * next {@link #commit()}.
+   * Appends one record and returns its sequence. The record becomes visible to readers at the next
+   * {@link #commit()}.
    *
-   * @throws JournalFullException when the size limit is reached under {@link FullPolicy#BLOCK}
-   *     and no space was freed within the configured timeout
+   * @throws JournalFullException when the size limit is reached under {@link FullPolicy#BLOCK} and
+   *     no space was freed within the configured timeout
    * @throws JournalException when the journal is closed or failed and no longer accepts appends
    */
   long append(byte[] payload, long timestampMicros);
@@ -56,10 +56,10 @@ public interface Journal extends AutoCloseable {
   JournalReader reader(long fromSequence);
 
   /**
-   * Opens the named durable cursor, creating it at {@code initialSequence} (clamped to the
-   * retained range) when it does not exist yet; an existing cursor keeps its committed position.
-   * Every cursor holds back retention: a record is deleted only when all cursors have passed it.
-   * Names are at most 100 characters of letters, digits, {@code . _ -}.
+   * Opens the named durable cursor, creating it at {@code initialSequence} (clamped to the retained
+   * range) when it does not exist yet; an existing cursor keeps its committed position. Every
+   * cursor holds back retention: a record is deleted only when all cursors have passed it. Names
+   * are at most 100 characters of letters, digits, {@code . _ -}.
    */
   Cursor cursor(String name, long initialSequence);
 
@@ -67,8 +67,8 @@ public interface Journal extends AutoCloseable {
   void deleteCursor(String name);
 
   /**
-   * Delivers every committed record from {@code fromSequence} on, in order, to {@code handler} on
-   * a thread owned by the subscription, waking on each commit. Close the subscription to stop.
+   * Delivers every committed record from {@code fromSequence} on, in order, to {@code handler} on a
+   * thread owned by the subscription, waking on each commit. Close the subscription to stop.
    */
   Subscription subscribe(long fromSequence, RecordHandler handler);
 

@@ -35,7 +35,8 @@ final class ReaderSubscription implements Subscription {
           reader.await(WAIT);
         }
       } catch (JournalException e) {
-        log.error("journal subscription stopped at sequence {}: {}", reader.position(), e.getMessage());
+        log.error(
+            "journal subscription stopped at sequence {}: {}", reader.position(), e.getMessage());
         return;
       }
     }
