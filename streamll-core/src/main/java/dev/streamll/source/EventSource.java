@@ -4,8 +4,8 @@ import dev.streamll.sink.EncodedEvent;
 
 /**
  * A place events can be read back from (a journal, a Redis stream, a RabbitMQ exchange, a Kafka
- * topic), used by {@code streamll tail} and {@code streamll replay}. The CLI applies filters
- * (type, module, time) itself, so a source only has to deliver events in its own order.
+ * topic), used by {@code streamll tail} and {@code streamll replay}. The CLI applies filters (type,
+ * module, time) itself, so a source only has to deliver events in its own order.
  */
 public interface EventSource extends AutoCloseable {
 
