@@ -99,7 +99,9 @@ final class RedisErrors {
             + "); check that the server speaks TLS on this port, or the 'verify' and 'cacert'"
             + " options";
       }
-      if (t instanceof ClosedChannelException || message.contains("Connection closed")) {
+      if (t instanceof ClosedChannelException
+          || message.contains("Connection closed")
+          || message.contains("Connection reset")) {
         return "connection to "
             + address
             + " closed ("

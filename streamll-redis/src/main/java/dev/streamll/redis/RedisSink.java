@@ -196,9 +196,16 @@ public final class RedisSink implements Sink {
   private SinkException failed(
       StatefulRedisConnection<byte[], byte[]> c, Throwable error, String key) {
     if (!(error instanceof RedisCommandExecutionException)) {
-      c.closeAsync();
+      discard(c);
     }
     return errors.translate(error, key);
+  }
+
+  private synchronized void discard(StatefulRedisConnection<byte[], byte[]> c) {
+    if (connection == c) {
+      connection = null;
+      c.closeAsync();
+    }
   }
 
   private String keyForMessages() {

@@ -55,7 +55,11 @@ class RedisMisconfigurationTest {
         catchStart(
             () ->
                 Streamll.create(
-                    StreamllConfig.builder().sink(url).checkSinksAtStart(true).build()));
+                    StreamllConfig.builder()
+                        .sink(url)
+                        .checkSinksAtStart(true)
+                        .startTimeout(Duration.ofSeconds(60))
+                        .build()));
     assertThat(failure).isInstanceOf(IllegalStateException.class);
     assertThat(failure.getMessage()).doesNotContain("s3cret").doesNotContain("wrong-secret");
     return failure.getMessage();
@@ -118,6 +122,7 @@ class RedisMisconfigurationTest {
         Streamll.create(
             StreamllConfig.builder()
                 .sink("redis://:s3cret@127.0.0.1:" + secured.port() + "/" + key)
+                .startTimeout(Duration.ofSeconds(60))
                 .build())) {
       streamll.trace("llm_call").close();
       assertThat(streamll.flush(Duration.ofSeconds(10)).complete()).isTrue();

@@ -41,7 +41,11 @@ class RedisSinkRoundTripTest {
   }
 
   private static Streamll streamll(String url) {
-    return Streamll.create(StreamllConfig.builder().sink(SinkConfig.of(url)).build());
+    return Streamll.create(
+        StreamllConfig.builder()
+            .sink(SinkConfig.of(url))
+            .startTimeout(Duration.ofSeconds(60))
+            .build());
   }
 
   /** Emits {@code executions} LLM calls of three tokens each: 5 events per execution. */
