@@ -40,7 +40,9 @@ final class SegmentIndex {
   private long[] timestamps = new long[64];
   private long[] positions = new long[64];
   private int size;
-  private volatile long recordCount;
+  // Written by the writer thread or by recovery before the segment is shared; never read by
+  // readers.
+  private long recordCount;
 
   synchronized void add(long sequence, long timestampMicros, long position) {
     if (size == sequences.length) {
@@ -54,9 +56,8 @@ final class SegmentIndex {
     size++;
   }
 
-  /** Only the writer thread counts; readers never need the count. */
   void countRecord() {
-    recordCount = recordCount + 1;
+    recordCount++;
   }
 
   void recordCount(long count) {
