@@ -318,6 +318,36 @@ class StreamllTest {
   }
 
   @Test
+  void closeStopsEveryThreadTheInstanceStarted(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+    Streamll streamll =
+        Streamll.create(
+            StreamllConfig.builder()
+                .journalDirectory(dir)
+                .sink(sink)
+                .sink(SinkConfig.of(new CollectingSink("second")))
+                .build());
+    streamll.trace("op").close();
+    assertThat(streamll.flush(Duration.ofSeconds(5)).complete()).isTrue();
+    assertThat(streamllThreads()).isNotEmpty();
+
+    streamll.close();
+
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(() -> assertThat(streamllThreads()).isSubsetOf(before));
+  }
+
+  private static Set<Thread> streamllThreads() {
+    Set<Thread> threads = new HashSet<>();
+    Thread.getAllStackTraces().keySet().stream()
+        .filter(Thread::isAlive)
+        .filter(thread -> thread.getName().startsWith("streamll-"))
+        .forEach(threads::add);
+    return threads;
+  }
+
+  @Test
   void aSinkThatCannotStartFailsConfigurationWithItsNameAndTheFix() {
     CollectingSink broken =
         new CollectingSink("redis://localhost:1")
