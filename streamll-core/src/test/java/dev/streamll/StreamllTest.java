@@ -320,6 +320,7 @@ class StreamllTest {
   @Test
   void closeStopsEveryThreadTheInstanceStarted(
       @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+    Set<Thread> before = streamllThreads();
     Streamll streamll =
         Streamll.create(
             StreamllConfig.builder()
