@@ -56,6 +56,7 @@ class RedisMisconfigurationTest {
             () ->
                 Streamll.create(
                     StreamllConfig.builder()
+                        .inMemoryJournal()
                         .sink(url)
                         .checkSinksAtStart(true)
                         .startTimeout(Duration.ofSeconds(60))
@@ -79,6 +80,7 @@ class RedisMisconfigurationTest {
     try (Streamll streamll =
         Streamll.create(
             StreamllConfig.builder()
+                .inMemoryJournal()
                 .sink(SinkConfig.of(url))
                 .checkSinksAtStart(false)
                 .closeTimeout(Duration.ofMillis(100))
@@ -121,6 +123,7 @@ class RedisMisconfigurationTest {
     try (Streamll streamll =
         Streamll.create(
             StreamllConfig.builder()
+                .inMemoryJournal()
                 .sink("redis://:s3cret@127.0.0.1:" + secured.port() + "/" + key)
                 .startTimeout(Duration.ofSeconds(60))
                 .build())) {

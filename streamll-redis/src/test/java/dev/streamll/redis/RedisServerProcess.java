@@ -9,6 +9,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,7 +35,12 @@ final class RedisServerProcess implements AutoCloseable {
 
   /** Starts a server on a free port with {@code --dir dir --save ""} plus {@code extraArgs}. */
   static RedisServerProcess start(Path dir, String... extraArgs) throws IOException {
-    RedisServerProcess server = new RedisServerProcess(dir, freePort(), List.of(extraArgs));
+    return start(dir, freePort(), extraArgs);
+  }
+
+  /** Starts a server on {@code port}, e.g. one a sink has been failing to reach. */
+  static RedisServerProcess start(Path dir, int port, String... extraArgs) throws IOException {
+    RedisServerProcess server = new RedisServerProcess(dir, port, List.of(extraArgs));
     server.start();
     return server;
   }
@@ -56,6 +62,7 @@ final class RedisServerProcess implements AutoCloseable {
 
   /** Starts the server (again) and waits until it answers. */
   void start() throws IOException {
+    Files.createDirectories(dir);
     List<String> command = new ArrayList<>();
     command.add(BINARY);
     command.add("--port");

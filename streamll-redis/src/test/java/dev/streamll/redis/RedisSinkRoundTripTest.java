@@ -44,6 +44,7 @@ class RedisSinkRoundTripTest {
     return Streamll.create(
         StreamllConfig.builder()
             .sink(SinkConfig.of(url))
+            .inMemoryJournal()
             .startTimeout(Duration.ofSeconds(60))
             .build());
   }
