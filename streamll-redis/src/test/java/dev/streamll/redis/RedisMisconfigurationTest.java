@@ -13,10 +13,15 @@ import dev.streamll.forward.SinkHealth;
 import dev.streamll.sink.EncodedEvent;
 import dev.streamll.sink.SinkException;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -153,27 +158,69 @@ class RedisMisconfigurationTest {
     assertThat(healthError(url)).contains("option 'stream'");
   }
 
+  private static EncodedEvent event(String module) {
+    return EncodedEvent.of(
+        0,
+        new StreamllEvent(
+            null, null, null, null, null, module, "run", "op", "start", Map.of(), Map.of(), null,
+            null, null, null),
+        new EventCodec());
+  }
+
+  /**
+   * A batch that fails part-way is failed whole; its retry writes the entries that had landed again
+   * (at-least-once), with the same event_id.
+   */
   @Test
-  void keyOfAnotherTypeBehindATemplateFailsTheWrite() {
+  void keyOfAnotherTypeBehindATemplateFailsTheWholeBatch() throws Exception {
     String prefix = shared.uniqueKey("wrongtype-template");
+    shared.deleteOnClose(prefix + ":Good");
     shared.redis().set(prefix + ":Test", "not a stream");
-    RedisSink sink =
-        RedisSink.create(SharedRedis.URL + "/?stream=" + prefix + ":%7Bmodule_name%7D");
-    try {
+    List<EncodedEvent> batch = List.of(event("Good"), event("Test"));
+    try (RedisSink sink =
+        RedisSink.create(SharedRedis.URL + "/?stream=" + prefix + ":%7Bmodule_name%7D")) {
       sink.start();
-      EncodedEvent event =
-          EncodedEvent.of(
-              0,
-              new StreamllEvent(
-                  null, null, null, null, null, "Test", "run", "op", "start", Map.of(), Map.of(),
-                  null, null, null, null),
-              new EventCodec());
-      assertThatThrownBy(() -> sink.write(List.of(event)))
+      assertThatThrownBy(() -> sink.write(batch))
           .isInstanceOf(SinkException.class)
           .hasMessageContaining("key '" + prefix + ":Test' holds a value of another type")
           .hasMessageContaining("option 'stream'");
-    } finally {
-      sink.close();
+      assertThat(shared.redis().xlen(prefix + ":Good")).isEqualTo(1);
+
+      shared.redis().del(prefix + ":Test");
+      sink.write(batch);
+    }
+    assertThat(shared.redis().xlen(prefix + ":Test")).isEqualTo(1);
+    assertThat(shared.redis().xlen(prefix + ":Good")).as("duplicate after retry").isEqualTo(2);
+  }
+
+  /** A server that accepts connections and never answers: the timeout, not a hang, names it. */
+  @Test
+  void silentServerTimesOut() throws Exception {
+    try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      List<Socket> accepted = new CopyOnWriteArrayList<>();
+      Thread acceptor =
+          new Thread(
+              () -> {
+                try {
+                  while (true) {
+                    accepted.add(silent.accept());
+                  }
+                } catch (IOException closed) {
+                  accepted.forEach(RedisMisconfigurationTest::closeQuietly);
+                }
+              },
+              "silent-redis");
+      acceptor.start();
+      String url = "redis://127.0.0.1:" + silent.getLocalPort() + "?timeout=300ms";
+      assertThat(startFailure(url)).contains("no reply within 300 ms (option 'timeout')");
+    }
+  }
+
+  private static void closeQuietly(Socket socket) {
+    try {
+      socket.close();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 }

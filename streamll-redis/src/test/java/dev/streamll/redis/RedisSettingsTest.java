@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.streamll.sink.SinkUrl;
 import dev.streamll.sink.Sinks;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCredentials;
 import io.lettuce.core.RedisURI;
 import java.nio.charset.StandardCharsets;
@@ -107,6 +109,25 @@ class RedisSettingsTest {
         .isEqualTo(new EventLabels("app", "custom"));
     assertThatThrownBy(() -> EventLabels.of("[1]".getBytes(StandardCharsets.UTF_8)))
         .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  /** The client must report outages to the forwarder instead of buffering or replaying. */
+  @Test
+  void clientNeverBuffersBehindTheForwardersBack() {
+    RedisClient client = parse("redis://localhost:1/?timeout=750ms").newClient();
+    try {
+      ClientOptions options = client.getOptions();
+      assertThat(options.isAutoReconnect()).isFalse();
+      assertThat(options.getDisconnectedBehavior())
+          .isEqualTo(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS);
+      assertThat(options.getRequestQueueSize())
+          .isEqualTo(RedisSettings.REQUEST_QUEUE_SIZE)
+          .isGreaterThanOrEqualTo(2 * RedisSink.CHUNK);
+      assertThat(options.getTimeoutOptions().isTimeoutCommands()).isTrue();
+      assertThat(options.getSocketOptions().getConnectTimeout()).isEqualTo(Duration.ofMillis(750));
+    } finally {
+      client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+    }
   }
 
   @Test
