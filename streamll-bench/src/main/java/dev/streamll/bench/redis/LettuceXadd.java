@@ -28,8 +28,8 @@ final class LettuceXadd {
     return text.getBytes(StandardCharsets.UTF_8);
   }
 
-  /** Events per second, pipelined. */
-  static double pipelined(String url, String key, byte[] json, int events, int flushEvery)
+  /** Throughput, pipelined. */
+  static Throughput pipelined(String url, String key, byte[] json, int events, int flushEvery)
       throws Exception {
     RedisClient client = RedisClient.create(url);
     try (StatefulRedisConnection<byte[], byte[]> connection =
@@ -40,7 +40,7 @@ final class LettuceXadd {
       byte[] type = bytes(BenchEvents.TYPE);
       byte[] module = bytes(BenchEvents.MODULE);
       List<RedisFuture<String>> replies = new ArrayList<>(events);
-      long start = System.nanoTime();
+      Throughput.Start start = Throughput.start();
       for (int i = 0; i < events; i++) {
         replies.add(redis.xadd(k, EVENT, json, EVENT_TYPE, type, MODULE_NAME, module));
         if ((i + 1) % flushEvery == 0) {
@@ -51,14 +51,14 @@ final class LettuceXadd {
       for (RedisFuture<String> reply : replies) {
         reply.get(60, TimeUnit.SECONDS);
       }
-      return events / ((System.nanoTime() - start) / 1e9);
+      return start.end(events);
     } finally {
       client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
     }
   }
 
-  /** Events per second, one XADD per round trip. */
-  static double synchronous(String url, String key, byte[] json, int events) {
+  /** Throughput, one XADD per round trip. */
+  static Throughput synchronous(String url, String key, byte[] json, int events) {
     RedisClient client = RedisClient.create(url);
     try (StatefulRedisConnection<byte[], byte[]> connection =
         client.connect(ByteArrayCodec.INSTANCE)) {
@@ -66,11 +66,11 @@ final class LettuceXadd {
       byte[] k = bytes(key);
       byte[] type = bytes(BenchEvents.TYPE);
       byte[] module = bytes(BenchEvents.MODULE);
-      long start = System.nanoTime();
+      Throughput.Start start = Throughput.start();
       for (int i = 0; i < events; i++) {
         redis.xadd(k, EVENT, json, EVENT_TYPE, type, MODULE_NAME, module);
       }
-      return events / ((System.nanoTime() - start) / 1e9);
+      return start.end(events);
     } finally {
       client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
     }

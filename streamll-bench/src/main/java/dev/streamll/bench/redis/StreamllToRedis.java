@@ -42,12 +42,12 @@ final class StreamllToRedis {
    * Events per second from the first {@code emit} until {@code flush} reports every event confirmed
    * by Redis, after {@code warmup} events delivered the same way.
    */
-  static double emitToConfirmed(String url, int events, int warmup, ForwarderOptions options) {
+  static Throughput emitToConfirmed(String url, int events, int warmup, ForwarderOptions options) {
     try (Streamll streamll = open(url, options)) {
       run(streamll, warmup);
-      long start = System.nanoTime();
+      Throughput.Start start = Throughput.start();
       run(streamll, events);
-      return events / ((System.nanoTime() - start) / 1e9);
+      return start.end(events);
     }
   }
 
