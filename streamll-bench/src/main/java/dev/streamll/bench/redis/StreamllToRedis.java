@@ -103,7 +103,7 @@ final class StreamllToRedis {
       int total,
       long measureFrom,
       Histogram histogram) {
-    String last = "$";
+    String last = "0-0"; // the key is new: every entry is one of ours, none is missed
     int seen = 0;
     try {
       while (seen < total) {
