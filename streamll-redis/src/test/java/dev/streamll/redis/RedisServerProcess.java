@@ -85,7 +85,10 @@ final class RedisServerProcess implements AutoCloseable {
         .until(this::answers);
   }
 
-  /** True once the server replies to PING (a NOAUTH error counts: it is up). */
+  /**
+   * True once the server replies to PING (a NOAUTH error counts: it is up); for a TLS-only server,
+   * once it accepts connections.
+   */
   private boolean answers() {
     if (!process.isAlive()) {
       throw new IllegalStateException(
@@ -93,6 +96,9 @@ final class RedisServerProcess implements AutoCloseable {
     }
     try (Socket socket = new Socket()) {
       socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
+      if (extraArgs.contains("--tls-port")) {
+        return true;
+      }
       OutputStream out = socket.getOutputStream();
       out.write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
       out.flush();
