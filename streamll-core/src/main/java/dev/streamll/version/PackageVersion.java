@@ -1,0 +1,141 @@
+package dev.streamll.version;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.JarURLConnection;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URLConnection;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Enumeration;
+import java.util.List;
+import java.util.Properties;
+import java.util.jar.Attributes;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+import java.util.jar.Manifest;
+import java.util.stream.Stream;
+
+/**
+ * The {@link VersionStrategy#PACKAGE} version: of the jar (or build directory) the module class was
+ * loaded from, the first of: the manifest's {@code Implementation-Version}; the {@code version} in
+ * Maven's {@code META-INF/maven/<group>/<artifact>/pom.properties} (the first in path order when a
+ * shaded jar holds several); for a Maven build directory ({@code target/classes}), {@code
+ * target/maven-archiver/pom.properties}; the package's {@link Package#getImplementationVersion()}.
+ */
+final class PackageVersion {
+  private static final String MANIFEST = "META-INF/MANIFEST.MF";
+  private static final String MAVEN_DIR = "META-INF/maven/";
+
+  private PackageVersion() {}
+
+  static String of(Class<?> moduleClass) throws IOException {
+    String root = ClassFiles.root(moduleClass);
+    String version = root == null ? null : fromRoot(root);
+    if (version == null && moduleClass.getPackage() != null) {
+      version = moduleClass.getPackage().getImplementationVersion();
+    }
+    return version;
+  }
+
+  private static String fromRoot(String root) throws IOException {
+    try {
+      if (root.startsWith("jar:")) {
+        return fromJar(root);
+      }
+      if (root.startsWith("file:")) {
+        return fromDirectory(Paths.get(new URI(root)));
+      }
+      return null;
+    } catch (URISyntaxException e) {
+      throw new IOException("cannot read the artifact at " + root + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static String fromJar(String root) throws IOException, URISyntaxException {
+    URLConnection connection = new URI(root).toURL().openConnection();
+    if (!(connection instanceof JarURLConnection)) {
+      return null;
+    }
+    // Our own JarFile, closed here: the cached one belongs to the class loader.
+    connection.setUseCaches(false);
+    try (JarFile jar = ((JarURLConnection) connection).getJarFile()) {
+      String version = implementationVersion(jar.getManifest());
+      if (version != null) {
+        return version;
+      }
+      List<String> poms = new ArrayList<>();
+      for (Enumeration<JarEntry> e = jar.entries(); e.hasMoreElements(); ) {
+        String name = e.nextElement().getName();
+        if (name.startsWith(MAVEN_DIR) && name.endsWith("/pom.properties")) {
+          poms.add(name);
+        }
+      }
+      poms.sort(null);
+      for (String pom : poms) {
+        try (InputStream in = jar.getInputStream(jar.getEntry(pom))) {
+          version = pomVersion(in);
+        }
+        if (version != null) {
+          return version;
+        }
+      }
+      return null;
+    }
+  }
+
+  private static String fromDirectory(Path dir) throws IOException {
+    Path manifest = dir.resolve(MANIFEST);
+    if (Files.isRegularFile(manifest)) {
+      try (InputStream in = Files.newInputStream(manifest)) {
+        String version = implementationVersion(new Manifest(in));
+        if (version != null) {
+          return version;
+        }
+      }
+    }
+    List<Path> poms = new ArrayList<>();
+    Path maven = dir.resolve(MAVEN_DIR);
+    if (Files.isDirectory(maven)) {
+      try (Stream<Path> files = Files.walk(maven, 3)) {
+        files.filter(p -> p.endsWith("pom.properties")).sorted().forEach(poms::add);
+      }
+    }
+    Path parent = dir.getParent();
+    if (parent != null) {
+      poms.add(parent.resolve("maven-archiver").resolve("pom.properties"));
+    }
+    for (Path pom : poms) {
+      if (Files.isRegularFile(pom)) {
+        try (InputStream in = Files.newInputStream(pom)) {
+          String version = pomVersion(in);
+          if (version != null) {
+            return version;
+          }
+        }
+      }
+    }
+    return null;
+  }
+
+  private static String implementationVersion(Manifest manifest) {
+    if (manifest == null) {
+      return null;
+    }
+    return blankToNull(
+        manifest.getMainAttributes().getValue(Attributes.Name.IMPLEMENTATION_VERSION));
+  }
+
+  private static String pomVersion(InputStream in) throws IOException {
+    Properties properties = new Properties();
+    properties.load(in);
+    return blankToNull(properties.getProperty("version"));
+  }
+
+  private static String blankToNull(String value) {
+    return value == null || value.isBlank() ? null : value.trim();
+  }
+}
