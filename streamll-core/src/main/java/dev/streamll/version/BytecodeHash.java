@@ -38,8 +38,9 @@ import org.objectweb.asm.Type;
  * template kept in a field is logic too). Without an entry method the whole class is the root.
  *
  * <p>What is hashed: per reached method, in discovery order, its static/synchronized/abstract/
- * native flags, name, descriptor, runtime-visible annotations and instructions with their operands
- * and try/catch blocks. Class files are read with {@link ClassReader#SKIP_DEBUG} and {@link
+ * native flags, name, descriptor, runtime-visible method and parameter annotations (prompt
+ * templates and retry policies live there) and instructions with their operands and try/catch
+ * blocks. Class files are read with {@link ClassReader#SKIP_DEBUG} and {@link
  * ClassReader#SKIP_FRAMES}, so line numbers, local variable names, the source file name and stack
  * map frames (derived from the code) never count: reformatting and comments do not change the hash.
  * Jump targets are numbered in code order, and compiler-numbered names ({@code lambda$forward$3},
@@ -66,7 +67,7 @@ final class BytecodeHash {
    */
   static String of(Class<?> moduleClass, String entryMethod) throws IOException {
     if (Proxy.isProxyClass(moduleClass)) {
-      return null;
+      return ofInterfaces(moduleClass, entryMethod);
     }
     Class<?> target = moduleClass;
     String entry = entryMethod;
@@ -93,6 +94,24 @@ final class BytecodeHash {
       return null;
     }
     return new Scope(hierarchy).hash(entry);
+  }
+
+  /**
+   * A JDK proxy (a LangChain4j AI service, a client stub) has no logic of its own: what defines it
+   * is its interfaces, whose method annotations (prompt templates) and default methods are hashed.
+   */
+  private static String ofInterfaces(Class<?> proxyClass, String entryMethod) throws IOException {
+    DigestWriter out = new DigestWriter();
+    out.str(FORMAT);
+    int hashed = 0;
+    for (Class<?> type : proxyClass.getInterfaces()) {
+      String hash = ClassFiles.isPlatform(type) ? null : of(type, entryMethod);
+      if (hash != null) {
+        out.str(hash);
+        hashed++;
+      }
+    }
+    return hashed == 0 ? null : Hashes.id(out.digest());
   }
 
   private record MethodId(String owner, String name, String desc) {}
@@ -487,6 +506,18 @@ final class BytecodeHash {
           return null;
         }
         out.tag('@');
+        out.str(descriptor(desc));
+        return new HashingAnnotationVisitor(out);
+      }
+
+      @Override
+      public AnnotationVisitor visitParameterAnnotation(
+          int parameter, String desc, boolean visible) {
+        if (!visible) {
+          return null;
+        }
+        out.tag('P');
+        out.i(parameter);
         out.str(descriptor(desc));
         return new HashingAnnotationVisitor(out);
       }

@@ -231,6 +231,79 @@ class BytecodeHashTest {
   }
 
   @Test
+  void anonymousClassesCountAndAreNotRenumberedByOthers() throws Exception {
+    String module =
+        """
+        package demo;
+        import java.util.function.Supplier;
+        public class Anon {
+          public String before() {
+            return "b";
+          }
+          public String forward(String q) {
+            Supplier<String> s = new Supplier<>() {
+              @Override public String get() { return q.trim(); }
+            };
+            return s.get();
+          }
+        }
+        """;
+    String base = hash(Map.of("demo.Anon", module), "demo.Anon", "forward");
+    String bodyChanged =
+        hash(Map.of("demo.Anon", module.replace("q.trim()", "q.strip()")), "demo.Anon", "forward");
+    String anonymousAddedBefore =
+        hash(
+            Map.of(
+                "demo.Anon",
+                module.replace(
+                    "return \"b\";",
+                    "return new Object() { public String toString() { return \"b\"; } }"
+                        + ".toString();")),
+            "demo.Anon",
+            "forward");
+    assertThat(bodyChanged).isNotEqualTo(base);
+    assertThat(anonymousAddedBefore).isEqualTo(base);
+  }
+
+  @Test
+  void aProxyIsVersionedByTheAnnotationsAndDefaultsOfItsInterface() throws Exception {
+    String service =
+        """
+        package demo;
+        import java.lang.annotation.Retention;
+        import java.lang.annotation.RetentionPolicy;
+        public interface Assistant {
+          @Retention(RetentionPolicy.RUNTIME) @interface Prompt { String value(); }
+          @Retention(RetentionPolicy.RUNTIME) @interface Var { String value(); }
+          @Prompt("Answer briefly: {{q}}") String chat(@Var("q") String question);
+          default String greet() { return "hi"; }
+        }
+        """;
+    String base = proxyHash(service, "chat");
+    assertThat(base).matches("[0-9a-f]{12}");
+    assertThat(proxyHash(service.replace("briefly", "in detail"), "chat"))
+        .as("a prompt template in an annotation")
+        .isNotEqualTo(base);
+    assertThat(proxyHash(service.replace("@Var(\"q\")", "@Var(\"question\")"), "chat"))
+        .as("a parameter annotation")
+        .isNotEqualTo(base);
+    assertThat(proxyHash(service.replace("\"hi\"", "\"hello\""), "chat"))
+        .as("a default method chat never calls")
+        .isEqualTo(base);
+  }
+
+  private String proxyHash(String source, String entry) throws Exception {
+    Path dir = Javac.compile(tmp.resolve("p" + compiled.size()), "demo.Assistant", source);
+    compiled.put(Map.of("proxy", source), dir);
+    try (URLClassLoader loader = Javac.loader(dir)) {
+      Object proxy =
+          Proxy.newProxyInstance(
+              loader, new Class<?>[] {loader.loadClass("demo.Assistant")}, (p, m, a) -> null);
+      return BytecodeHash.of(proxy.getClass(), entry);
+    }
+  }
+
+  @Test
   void classesWithoutAClassFileAreHandled() throws Exception {
     Runnable proxy =
         (Runnable)
@@ -238,7 +311,9 @@ class BytecodeHashTest {
                 getClass().getClassLoader(),
                 new Class<?>[] {Runnable.class},
                 (p, method, args) -> null);
-    assertThat(BytecodeHash.of(proxy.getClass(), "run")).isNull();
+    assertThat(BytecodeHash.of(proxy.getClass(), "run"))
+        .as("a proxy of JDK interfaces only")
+        .isNull();
 
     Function<String, String> lambda = s -> s + "!";
     assertThat(lambda.getClass().isHidden()).isTrue();
