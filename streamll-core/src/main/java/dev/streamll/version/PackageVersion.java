@@ -12,7 +12,9 @@ import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Enumeration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
@@ -21,22 +23,36 @@ import java.util.stream.Stream;
 
 /**
  * The {@link VersionStrategy#PACKAGE} version: of the jar (or build directory) the module class was
- * loaded from, the first of: the manifest's {@code Implementation-Version}; the {@code version} in
- * Maven's {@code META-INF/maven/<group>/<artifact>/pom.properties} (the first in path order when a
- * shaded jar holds several); for a Maven build directory ({@code target/classes}), {@code
- * target/maven-archiver/pom.properties}; the package's {@link Package#getImplementationVersion()}.
+ * loaded from, the first of: the package's {@link Package#getImplementationVersion()} (the class
+ * loader read it from the jar's manifest already); the manifest's {@code Implementation-Version};
+ * the {@code version} in Maven's {@code META-INF/maven/<group>/<artifact>/pom.properties} (the
+ * first in path order when a shaded jar holds several); for a Maven build directory ({@code
+ * target/classes}), {@code target/maven-archiver/pom.properties}.
  */
 final class PackageVersion {
   private static final String MANIFEST = "META-INF/MANIFEST.MF";
   private static final String MAVEN_DIR = "META-INF/maven/";
 
-  private PackageVersion() {}
+  private final ConcurrentHashMap<String, Optional<String>> byRoot = new ConcurrentHashMap<>();
 
-  static String of(Class<?> moduleClass) throws IOException {
+  /**
+   * The version of {@code moduleClass}'s artifact. Cached per artifact: a fat jar's directory of
+   * entries is read at most once however many module classes it holds.
+   */
+  String of(Class<?> moduleClass) throws IOException {
+    Package pkg = moduleClass.getPackage();
+    String version = pkg == null ? null : blankToNull(pkg.getImplementationVersion());
+    if (version != null) {
+      return version;
+    }
     String root = ClassFiles.root(moduleClass);
-    String version = root == null ? null : fromRoot(root);
-    if (version == null && moduleClass.getPackage() != null) {
-      version = moduleClass.getPackage().getImplementationVersion();
+    if (root != null) {
+      Optional<String> known = byRoot.get(root);
+      if (known == null) {
+        known = Optional.ofNullable(fromRoot(root));
+        byRoot.putIfAbsent(root, known);
+      }
+      version = known.orElse(null);
     }
     return version;
   }
@@ -60,7 +76,7 @@ final class PackageVersion {
     if (!(connection instanceof JarURLConnection)) {
       return null;
     }
-    // Our own JarFile, closed here: the cached one belongs to the class loader.
+    // Our own JarFile, closed here: a cached one would stay open for the life of the process.
     connection.setUseCaches(false);
     try (JarFile jar = ((JarURLConnection) connection).getJarFile()) {
       String version = implementationVersion(jar.getManifest());

@@ -37,6 +37,7 @@ public final class VersionTracker {
 
   private final VersionTracking config;
   private final GitCommit git;
+  private final PackageVersion packages = new PackageVersion();
   private final Map<ClassLoader, String> dependencies = new WeakHashMap<>();
   private final ClassValue<ClassVersions> perClass =
       new ClassValue<>() {
@@ -98,7 +99,7 @@ public final class VersionTracker {
 
     ClassVersions(Class<?> type) {
       this.type = type;
-      this.packageVersion = part(VersionStrategy.PACKAGE, () -> PackageVersion.of(type));
+      this.packageVersion = part(VersionStrategy.PACKAGE, () -> packages.of(type));
       this.dependencyFingerprint =
           part(VersionStrategy.DEPENDENCIES, () -> dependencies(ClassFiles.loaderOf(type)));
       this.signature = part(VersionStrategy.SIGNATURE, () -> SignatureHash.of(type));

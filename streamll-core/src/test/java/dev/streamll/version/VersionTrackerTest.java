@@ -7,6 +7,7 @@ import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.net.URL;
 import java.net.URLClassLoader;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -135,6 +136,21 @@ class VersionTrackerTest {
     try (URLClassLoader loader = Javac.loader(jar)) {
       assertThat(tracker.versionOf(loader.loadClass("demo.Module"), "forward").moduleVersion())
           .isEqualTo("3.1.0-SNAPSHOT");
+    }
+  }
+
+  @Test
+  void aMavenBuildDirectoryTakesTheVersionFromMavenArchiver() throws Exception {
+    Path target = tmp.resolve("target");
+    Path built = Javac.compile(target.resolve("classes"), "demo.Module", MODULE);
+    Files.createDirectories(target.resolve("maven-archiver"));
+    Files.writeString(
+        target.resolve("maven-archiver/pom.properties"),
+        "artifactId=module\ngroupId=dev.example\nversion=0.9.1\n");
+    VersionTracker tracker = VersionTracker.create(VersionTracking.of(VersionStrategy.PACKAGE));
+    try (URLClassLoader loader = Javac.loader(built)) {
+      assertThat(tracker.versionOf(loader.loadClass("demo.Module")).moduleVersion())
+          .isEqualTo("0.9.1");
     }
   }
 
