@@ -19,14 +19,15 @@ import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.jar.Manifest;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
  * The {@link VersionStrategy#PACKAGE} version: of the jar (or build directory) the module class was
  * loaded from, the first of: the package's {@link Package#getImplementationVersion()} (the class
  * loader read it from the jar's manifest already); the manifest's {@code Implementation-Version};
- * the {@code version} in Maven's {@code META-INF/maven/<group>/<artifact>/pom.properties} (the
- * first in path order when a shaded jar holds several); for a Maven build directory ({@code
+ * the {@code version} in Maven's {@code META-INF/maven/<group>/<artifact>/pom.properties} (of a fat
+ * jar holding several, only the one the jar's file name names); for a Maven build directory ({@code
  * target/classes}), {@code target/maven-archiver/pom.properties}.
  */
 final class PackageVersion {
@@ -83,24 +84,51 @@ final class PackageVersion {
       if (version != null) {
         return version;
       }
-      List<String> poms = new ArrayList<>();
+      List<Properties> poms = new ArrayList<>();
       for (Enumeration<JarEntry> e = jar.entries(); e.hasMoreElements(); ) {
-        String name = e.nextElement().getName();
-        if (name.startsWith(MAVEN_DIR) && name.endsWith("/pom.properties")) {
-          poms.add(name);
+        JarEntry entry = e.nextElement();
+        if (entry.getName().startsWith(MAVEN_DIR) && entry.getName().endsWith("/pom.properties")) {
+          try (InputStream in = jar.getInputStream(entry)) {
+            poms.add(properties(in));
+          }
         }
       }
-      poms.sort(null);
-      for (String pom : poms) {
-        try (InputStream in = jar.getInputStream(jar.getEntry(pom))) {
-          version = pomVersion(in);
-        }
-        if (version != null) {
-          return version;
-        }
-      }
+      return choose(poms, jarName(root));
+    }
+  }
+
+  /**
+   * A jar holding several artifacts' pom.properties is a fat jar: only the one its file name names
+   * ({@code app-1.2.jar}, {@code app-1.2-shaded.jar}) is the module's, the others are its
+   * dependencies'. When none is named, no version is better than a dependency's.
+   */
+  private static String choose(List<Properties> poms, String artifactName) {
+    if (poms.size() == 1) {
+      return blankToNull(poms.get(0).getProperty("version"));
+    }
+    if (artifactName == null) {
       return null;
     }
+    for (Properties pom : poms) {
+      String artifactId = pom.getProperty("artifactId");
+      String version = blankToNull(pom.getProperty("version"));
+      if (artifactId != null
+          && version != null
+          && (artifactName.equals(artifactId)
+              || artifactName.startsWith(artifactId + "-" + version))) {
+        return version;
+      }
+    }
+    return null;
+  }
+
+  private static String jarName(String root) {
+    int end = root.indexOf("!/");
+    if (end < 0) {
+      return null;
+    }
+    String jar = root.substring(root.lastIndexOf('/', end - 1) + 1, end);
+    return jar.endsWith(".jar") ? jar.substring(0, jar.length() - ".jar".length()) : jar;
   }
 
   private static String fromDirectory(Path dir) throws IOException {
@@ -113,28 +141,28 @@ final class PackageVersion {
         }
       }
     }
-    List<Path> poms = new ArrayList<>();
+    List<Properties> poms = new ArrayList<>();
     Path maven = dir.resolve(MAVEN_DIR);
     if (Files.isDirectory(maven)) {
-      try (Stream<Path> files = Files.walk(maven, 3)) {
-        files.filter(p -> p.endsWith("pom.properties")).sorted().forEach(poms::add);
+      List<Path> files;
+      try (Stream<Path> walk = Files.walk(maven, 3)) {
+        files = walk.filter(p -> p.endsWith("pom.properties")).collect(Collectors.toList());
       }
-    }
-    Path parent = dir.getParent();
-    if (parent != null) {
-      poms.add(parent.resolve("maven-archiver").resolve("pom.properties"));
-    }
-    for (Path pom : poms) {
-      if (Files.isRegularFile(pom)) {
-        try (InputStream in = Files.newInputStream(pom)) {
-          String version = pomVersion(in);
-          if (version != null) {
-            return version;
-          }
+      for (Path file : files) {
+        try (InputStream in = Files.newInputStream(file)) {
+          poms.add(properties(in));
         }
       }
     }
-    return null;
+    String version = choose(poms, null);
+    Path parent = dir.getParent();
+    Path archiver = parent == null ? null : parent.resolve("maven-archiver/pom.properties");
+    if (version == null && archiver != null && Files.isRegularFile(archiver)) {
+      try (InputStream in = Files.newInputStream(archiver)) {
+        version = blankToNull(properties(in).getProperty("version"));
+      }
+    }
+    return version;
   }
 
   private static String implementationVersion(Manifest manifest) {
@@ -145,10 +173,10 @@ final class PackageVersion {
         manifest.getMainAttributes().getValue(Attributes.Name.IMPLEMENTATION_VERSION));
   }
 
-  private static String pomVersion(InputStream in) throws IOException {
+  private static Properties properties(InputStream in) throws IOException {
     Properties properties = new Properties();
     properties.load(in);
-    return blankToNull(properties.getProperty("version"));
+    return properties;
   }
 
   private static String blankToNull(String value) {

@@ -30,6 +30,9 @@ import javax.tools.ToolProvider;
 /** Compiles test sources into directories, with full debug information (-g), and loads them. */
 final class Javac {
   private static final JavaCompiler COMPILER = ToolProvider.getSystemJavaCompiler();
+  // Shared: opening the platform classes for --release is a large part of a small compilation.
+  private static final StandardJavaFileManager FILE_MANAGER =
+      COMPILER.getStandardFileManager(null, null, StandardCharsets.UTF_8);
 
   private Javac() {}
 
@@ -49,13 +52,12 @@ final class Javac {
           });
     }
     DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
-    try (StandardJavaFileManager fileManager =
-        COMPILER.getStandardFileManager(diagnostics, null, StandardCharsets.UTF_8)) {
-      fileManager.setLocationFromPaths(StandardLocation.CLASS_OUTPUT, List.of(dir));
+    synchronized (FILE_MANAGER) {
+      FILE_MANAGER.setLocationFromPaths(StandardLocation.CLASS_OUTPUT, List.of(dir));
       boolean ok =
           COMPILER
               .getTask(
-                  null, fileManager, diagnostics, List.of("-g", "--release", "17"), null, files)
+                  null, FILE_MANAGER, diagnostics, List.of("-g", "--release", "17"), null, files)
               .call();
       assertThat(ok).as("compilation: %s", diagnostics.getDiagnostics()).isTrue();
     }

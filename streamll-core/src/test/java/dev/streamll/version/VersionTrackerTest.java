@@ -140,6 +140,25 @@ class VersionTrackerTest {
   }
 
   @Test
+  void aFatJarTakesThePomPropertiesItsFileNameNamesAndNoDependencysVersion() throws Exception {
+    Map<String, String> poms =
+        Map.of(
+            "META-INF/maven/com.example/library/pom.properties",
+            "groupId=com.example\nartifactId=library\nversion=9.9.9\n",
+            "META-INF/maven/dev.example/app/pom.properties",
+            "groupId=dev.example\nartifactId=app\nversion=1.2.0\n");
+    Path named = jar("app-1.2.0-shaded.jar", manifest(null), poms);
+    Path unnamed = jar("benchmarks.jar", manifest(null), poms);
+    VersionTracker tracker = VersionTracker.create(VersionTracking.of(VersionStrategy.PACKAGE));
+    try (URLClassLoader fromNamed = Javac.loader(named);
+        URLClassLoader fromUnnamed = Javac.loader(unnamed)) {
+      assertThat(tracker.versionOf(fromNamed.loadClass("demo.Module")).moduleVersion())
+          .isEqualTo("1.2.0");
+      assertThat(tracker.versionOf(fromUnnamed.loadClass("demo.Module")).moduleVersion()).isNull();
+    }
+  }
+
+  @Test
   void aMavenBuildDirectoryTakesTheVersionFromMavenArchiver() throws Exception {
     Path target = tmp.resolve("target");
     Path built = Javac.compile(target.resolve("classes"), "demo.Module", MODULE);
