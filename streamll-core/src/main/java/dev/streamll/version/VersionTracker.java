@@ -127,7 +127,13 @@ public final class VersionTracker {
         parts.add("deps-" + dependencyFingerprint);
       }
       String moduleVersion = parts.isEmpty() ? null : String.join("+", parts);
-      return new VersionInfo(moduleVersion, signature, gitCommit);
+      VersionInfo info = new VersionInfo(moduleVersion, signature, gitCommit);
+      log.debug(
+          "version of {}{}: {}",
+          type.getName(),
+          entry.equals(WHOLE_CLASS) ? "" : "." + entry,
+          info);
+      return info;
     }
 
     private String part(VersionStrategy strategy, Computation computation) {
