@@ -58,12 +58,13 @@ final class BytecodeHash {
 
   /**
    * The hash of {@code moduleClass}'s logic reachable from {@code entryMethod} (null: the whole
-   * class), or null when the class has no class file to read (a JDK proxy, a hidden class without a
-   * host).
+   * class), or null when there is no class file to read (a hidden class without a host, a proxy of
+   * JDK interfaces only).
    *
-   * <p>A hidden class (a lambda passed as the module) stands for its nest host's whole code: its
-   * body is one of the host's methods, and which one cannot be told. A generated class without a
-   * class file (a CGLIB or ByteBuddy subclass) stands for its nearest superclass that has one.
+   * <p>A JDK proxy stands for its interfaces. A hidden class (a lambda passed as the module) stands
+   * for its nest host's whole code: its body is one of the host's methods, and which one cannot be
+   * told. A generated class without a class file (a CGLIB or ByteBuddy subclass) stands for its
+   * nearest superclass that has one.
    */
   static String of(Class<?> moduleClass, String entryMethod) throws IOException {
     if (Proxy.isProxyClass(moduleClass)) {

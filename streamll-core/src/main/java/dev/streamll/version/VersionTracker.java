@@ -36,20 +36,22 @@ public final class VersionTracker {
   private static final String WHOLE_CLASS = "";
 
   private final VersionTracking config;
-  private final GitCommit git;
-  private final PackageVersion packages = new PackageVersion();
-  private final Map<ClassLoader, String> dependencies = new WeakHashMap<>();
-  private final ClassValue<ClassVersions> perClass =
-      new ClassValue<>() {
-        @Override
-        protected ClassVersions computeValue(Class<?> type) {
-          return new ClassVersions(type);
-        }
-      };
+  private final Strategies strategies;
+  // The cached values must not reference this ClassValue (nor the tracker holding it): a class
+  // keeps its values strongly, so such a reference would keep every tracker ever used alive.
+  private final ClassValue<ClassVersions> perClass;
 
   private VersionTracker(VersionTracking config, GitCommit git) {
     this.config = config;
-    this.git = git;
+    this.strategies = new Strategies(config, git);
+    Strategies forValues = strategies;
+    this.perClass =
+        new ClassValue<>() {
+          @Override
+          protected ClassVersions computeValue(Class<?> type) {
+            return new ClassVersions(type, forValues);
+          }
+        };
   }
 
   /** A tracker for {@code config}; a disabled one answers {@link VersionInfo#NONE} for free. */
@@ -88,22 +90,45 @@ public final class VersionTracker {
     String compute() throws Exception;
   }
 
+  /** The strategies and their caches that span classes (artifacts, class loaders, directories). */
+  private static final class Strategies {
+    final VersionTracking config;
+    final GitCommit git;
+    final PackageVersion packages = new PackageVersion();
+    private final Map<ClassLoader, String> dependencies = new WeakHashMap<>();
+
+    Strategies(VersionTracking config, GitCommit git) {
+      this.config = config;
+      this.git = git;
+    }
+
+    String dependencies(ClassLoader loader) {
+      synchronized (dependencies) {
+        return dependencies.computeIfAbsent(loader, DependencyFingerprint::of);
+      }
+    }
+  }
+
   /** The parts that do not depend on the entry method, computed once per class. */
-  private final class ClassVersions {
+  private static final class ClassVersions {
     private final Class<?> type;
+    private final Strategies strategies;
     private final String packageVersion;
     private final String dependencyFingerprint;
     private final String signature;
     private final String gitCommit;
     private final ConcurrentHashMap<String, VersionInfo> byEntry = new ConcurrentHashMap<>();
 
-    ClassVersions(Class<?> type) {
+    ClassVersions(Class<?> type, Strategies strategies) {
       this.type = type;
-      this.packageVersion = part(VersionStrategy.PACKAGE, () -> packages.of(type));
+      this.strategies = strategies;
+      this.packageVersion = part(VersionStrategy.PACKAGE, () -> strategies.packages.of(type));
       this.dependencyFingerprint =
-          part(VersionStrategy.DEPENDENCIES, () -> dependencies(ClassFiles.loaderOf(type)));
+          part(
+              VersionStrategy.DEPENDENCIES,
+              () -> strategies.dependencies(ClassFiles.loaderOf(type)));
       this.signature = part(VersionStrategy.SIGNATURE, () -> SignatureHash.of(type));
-      this.gitCommit = part(VersionStrategy.GIT, () -> git.of(type));
+      this.gitCommit = part(VersionStrategy.GIT, () -> strategies.git.of(type));
     }
 
     VersionInfo forEntry(String entry) {
@@ -137,7 +162,7 @@ public final class VersionTracker {
     }
 
     private String part(VersionStrategy strategy, Computation computation) {
-      if (!config.uses(strategy)) {
+      if (!strategies.config.uses(strategy)) {
         return null;
       }
       try {
@@ -151,12 +176,6 @@ public final class VersionTracker {
             e);
         return null;
       }
-    }
-  }
-
-  private String dependencies(ClassLoader loader) {
-    synchronized (dependencies) {
-      return dependencies.computeIfAbsent(loader, DependencyFingerprint::of);
     }
   }
 }

@@ -1,10 +1,12 @@
 package dev.streamll.version;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.streamll.VersionInfo;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
+import java.lang.ref.WeakReference;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Files;
@@ -87,6 +89,24 @@ class VersionTrackerTest {
           .isEqualTo(BytecodeHash.of(module, null))
           .isNotEqualTo(forward.moduleVersion());
     }
+  }
+
+  @Test
+  void aDiscardedTrackerIsNotKeptAliveByTheClassesItVersioned() {
+    WeakReference<VersionTracker> tracker = versionWithATrackerAndDropIt();
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () -> {
+              System.gc();
+              return tracker.get() == null;
+            });
+  }
+
+  private static WeakReference<VersionTracker> versionWithATrackerAndDropIt() {
+    VersionTracker tracker = VersionTracker.create(VersionTracking.all());
+    assertThat(tracker.versionOf(VersionTrackerTest.class).moduleVersion()).isNotNull();
+    return new WeakReference<>(tracker);
   }
 
   @Test
