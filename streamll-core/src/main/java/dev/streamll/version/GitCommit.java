@@ -63,6 +63,8 @@ final class GitCommit {
   private final Duration timeout;
   private final Path workingDirectory;
   private final ConcurrentHashMap<Path, Optional<String>> workingCopies = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Optional<String>> propertiesFiles =
+      new ConcurrentHashMap<>();
 
   GitCommit(Function<String, String> env, Path workingDirectory, Duration timeout) {
     this.override = blankToNull(env.apply(OVERRIDE_ENV));
@@ -87,10 +89,10 @@ final class GitCommit {
       return override;
     }
     String root = ClassFiles.root(moduleClass);
-    String commit = root == null ? null : fromProperties(root + "git.properties");
+    String commit = root == null ? null : propertiesFile(root + "git.properties");
     if (commit == null) {
       URL onClassPath = ClassFiles.loaderOf(moduleClass).getResource("git.properties");
-      commit = onClassPath == null ? null : fromProperties(onClassPath.toString());
+      commit = onClassPath == null ? null : propertiesFile(onClassPath.toString());
     }
     if (commit == null) {
       commit = ciCommit;
@@ -103,6 +105,16 @@ final class GitCommit {
       commit = workingCopy(workingDirectory);
     }
     return commit;
+  }
+
+  /** The commit in a git.properties file, read once per file: many classes share one. */
+  private String propertiesFile(String url) throws IOException {
+    Optional<String> known = propertiesFiles.get(url);
+    if (known == null) {
+      known = Optional.ofNullable(fromProperties(url));
+      propertiesFiles.putIfAbsent(url, known);
+    }
+    return known.orElse(null);
   }
 
   private static String fromProperties(String url) throws IOException {
