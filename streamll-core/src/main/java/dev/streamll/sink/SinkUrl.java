@@ -37,7 +37,8 @@ public final class SinkUrl {
     }
     String trimmed = url.trim();
     try {
-      URI uri = new URI(trimmed);
+      // "terminal:" alone is a valid address here but not a valid java.net.URI.
+      URI uri = new URI(trimmed.endsWith(":") ? trimmed + "/" : trimmed);
       if (uri.getScheme() == null) {
         throw new IllegalArgumentException(
             "sink URL '"
