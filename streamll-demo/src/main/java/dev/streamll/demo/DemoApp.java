@@ -68,6 +68,7 @@ public final class DemoApp {
     EventTally tally = new EventTally();
     StreamllConfig.Builder config =
         StreamllConfig.builder()
+            .journalDirectory(options.journalDirectory())
             .sink(
                 SinkConfig.of(
                     TerminalSink.builder().out(out).color(System.console() != null).build()))
@@ -171,11 +172,8 @@ public final class DemoApp {
     for (String url : options.extraSinkUrls()) {
       out.println("  - " + SinkUrl.redact(url));
     }
-    if ("memory".equals(journalDescription)) {
-      out.println("  - an in-memory journal (this build keeps no journal on disk yet)");
-    } else {
-      out.println("  - the journal: " + journalDescription);
-    }
+    out.println(
+        "  - the journal in " + journalDescription + " (kept on disk for tail, stats and replay)");
     if (!flushed.complete()) {
       out.println("Not yet confirmed by every sink: " + flushed);
     }

@@ -2,7 +2,11 @@ package dev.streamll.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.streamll.event.EventCodec;
 import dev.streamll.event.StreamllEvent;
+import dev.streamll.journal.FileJournal;
+import dev.streamll.journal.JournalReader;
+import dev.streamll.journal.RecordHandler;
 import dev.streamll.sink.EncodedEvent;
 import dev.streamll.testing.CollectingSink;
 import dev.streamll.testing.EventSchema;
@@ -21,7 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 class DemoAppTest {
 
   @Test
-  void theOfflineDemoAnswersThreeQuestionsAndEveryEventReachesTheExtraSink(@TempDir Path dir) {
+  void theOfflineDemoAnswersThreeQuestionsAndItsJournalAndExtraSinkHoldEveryEvent(
+      @TempDir Path dir) {
     ByteArrayOutputStream printed = new ByteArrayOutputStream();
     String url = "collect:demo-test";
     CollectingSink sink = CollectingSinkProvider.sink(url);
@@ -40,6 +45,10 @@ class DemoAppTest {
       EventSchema.assertValid(encoded.json());
     }
     List<StreamllEvent> events = sink.events();
+    List<StreamllEvent> journaled = readJournal(dir.resolve("journal"));
+    assertThat(journaled)
+        .extracting(StreamllEvent::eventId)
+        .containsExactlyElementsOf(events.stream().map(StreamllEvent::eventId).toList());
     Map<String, List<StreamllEvent>> runs =
         events.stream()
             .collect(
@@ -103,6 +112,25 @@ class DemoAppTest {
         .contains("collect:demo-test")
         .contains("./streamll tail")
         .contains("./streamll stats");
+  }
+
+  private static List<StreamllEvent> readJournal(Path directory) {
+    EventCodec codec = new EventCodec();
+    List<StreamllEvent> events = new ArrayList<>();
+    try (FileJournal journal = FileJournal.openReadOnly(directory);
+        JournalReader reader = journal.reader(journal.firstSequence())) {
+      RecordHandler decode =
+          (sequence, timestampMicros, payload) -> {
+            byte[] json = new byte[payload.remaining()];
+            payload.get(json);
+            events.add(codec.decode(json));
+          };
+      int read;
+      do {
+        read = reader.read(1024, decode);
+      } while (read > 0);
+    }
+    return events;
   }
 
   private static List<String> collapseTokens(List<StreamllEvent> run) {

@@ -6,8 +6,10 @@ import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.rag.content.retriever.ContentRetriever;
 import dev.langchain4j.service.TokenStream;
 import dev.streamll.Streamll;
+import dev.streamll.StreamllConfig;
 import dev.streamll.langchain4j.StreamllLangChain4j;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 /** The quick start of docs/langchain4j.md, compiled and run by QuickStartTest. */
 public final class QuickStart {
@@ -26,9 +28,8 @@ public final class QuickStart {
   private QuickStart() {}
 
   /** Asks one question through an instrumented AI service and returns the answer. */
-  public static String ask(Streamll streamll, StreamingChatModel model, ContentRetriever retriever)
-      throws Exception {
-    // --- quick start ---
+  public static String ask(StreamingChatModel model, ContentRetriever retriever) throws Exception {
+    Streamll streamll = Streamll.create(StreamllConfig.builder().sink("terminal:").build());
     Assistant assistant =
         StreamllLangChain4j.instrument(streamll, Assistant.class)
             .streamingChatModel(model)
@@ -41,7 +42,10 @@ public final class QuickStart {
         .onCompleteResponse(done::complete)
         .onError(done::completeExceptionally)
         .start();
-    // --- end ---
-    return done.get().aiMessage().text();
+    try {
+      return done.get(30, TimeUnit.SECONDS).aiMessage().text();
+    } finally {
+      streamll.close();
+    }
   }
 }
