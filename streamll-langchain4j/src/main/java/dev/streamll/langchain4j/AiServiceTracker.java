@@ -24,6 +24,9 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Maps AI-service events to spans: started/completed/error to a {@code module_forward} span named
@@ -33,6 +36,8 @@ import java.util.Objects;
  */
 final class AiServiceTracker {
   static final String MODULE_OPERATION = "module_forward";
+
+  private static final Logger log = LoggerFactory.getLogger(AiServiceTracker.class);
 
   private final Streamll streamll;
   private final Capture capture;
@@ -46,12 +51,32 @@ final class AiServiceTracker {
     this.correlation = correlation;
   }
 
+  /** The listeners; like the tool hooks they log instead of throwing into LangChain4j. */
   List<AiServiceListener<?>> listeners() {
-    AiServiceStartedListener started = this::started;
-    AiServiceRequestIssuedListener requestIssued = this::requestIssued;
-    AiServiceCompletedListener completed = this::completed;
-    AiServiceErrorListener error = this::error;
+    AiServiceStartedListener started =
+        event -> safely("module_forward start", () -> started(event));
+    AiServiceRequestIssuedListener requestIssued =
+        event -> safely("llm_call parent", () -> requestIssued(event));
+    AiServiceCompletedListener completed =
+        event -> safely("module_forward end", () -> completed(event));
+    AiServiceErrorListener error = event -> safely("module_forward error", () -> error(event));
     return List.of(started, requestIssued, completed, error);
+  }
+
+  Consumer<BeforeToolExecution> beforeToolHook() {
+    return before -> safely("tool_call start", () -> beforeTool(before));
+  }
+
+  Consumer<ToolExecution> afterToolHook() {
+    return after -> safely("tool_call end", () -> afterTool(after));
+  }
+
+  private static void safely(String what, Runnable recording) {
+    try {
+      recording.run();
+    } catch (RuntimeException e) {
+      log.warn("StreamLL could not record a {} event", what, e);
+    }
   }
 
   void started(AiServiceStartedEvent event) {
@@ -85,7 +110,7 @@ final class AiServiceTracker {
   }
 
   void completed(AiServiceCompletedEvent event) {
-    Span module = correlation.finished(event.invocationContext().invocationId());
+    Span module = correlation.finish(event.invocationContext().invocationId());
     if (module == null) {
       return;
     }
@@ -100,14 +125,30 @@ final class AiServiceTracker {
 
   void error(AiServiceErrorEvent event) {
     InvocationContext context = event.invocationContext();
-    Span module = correlation.finished(context.invocationId());
+    Span module = correlation.finish(context.invocationId());
     if (module == null) {
+      if (correlation.recentlyEnded(context.invocationId())) {
+        return;
+      }
       // Failed before "started" (e.g. a bad template): still one module_forward with the error.
       module = moduleSpan(context).start();
     }
     closeOpenTools(module, event.error());
     module.fail(event.error());
     module.close();
+  }
+
+  /**
+   * A streaming model call under {@code parent} failed. LangChain4j reports that as an AI-service
+   * error only if the application registered an error handler and the failure came through {@code
+   * onError}, so the invocation is ended here; a later report of it is then ignored.
+   */
+  void modelFailed(Span parent, Throwable error) {
+    if (parent != null && correlation.finish(parent)) {
+      closeOpenTools(parent, error);
+      parent.fail(error);
+      parent.close();
+    }
   }
 
   void beforeTool(BeforeToolExecution before) {

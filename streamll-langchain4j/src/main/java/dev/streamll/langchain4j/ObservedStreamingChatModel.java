@@ -16,6 +16,7 @@ import dev.langchain4j.model.chat.response.PartialThinkingContext;
 import dev.langchain4j.model.chat.response.PartialToolCall;
 import dev.langchain4j.model.chat.response.PartialToolCallContext;
 import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
+import dev.streamll.Span;
 import java.util.List;
 import java.util.Set;
 
@@ -29,22 +30,26 @@ final class ObservedStreamingChatModel implements StreamingChatModel {
   private final StreamingChatModel delegate;
   private final StreamllChatModelListener listener;
   private final Correlation correlation;
+  private final AiServiceTracker tracker;
   private final Capture capture;
 
   ObservedStreamingChatModel(
       StreamingChatModel delegate,
       StreamllChatModelListener listener,
       Correlation correlation,
+      AiServiceTracker tracker,
       Capture capture) {
     this.delegate = delegate;
     this.listener = listener;
     this.correlation = correlation;
+    this.tracker = tracker;
     this.capture = capture;
   }
 
   @Override
   public void chat(
       ChatRequest request, ChatRequestOptions options, StreamingChatResponseHandler handler) {
+    Span module = correlation.takeParent(request);
     ObservedCall call =
         ObservedCall.start(
             listener,
@@ -52,12 +57,13 @@ final class ObservedStreamingChatModel implements StreamingChatModel {
             options,
             delegate.defaultRequestParameters(),
             delegate.provider(),
-            correlation.takeParent(request),
+            module,
             true);
     try {
-      delegate.chat(request, options, new RecordingHandler(handler, call));
+      delegate.chat(request, options, new RecordingHandler(handler, call, module));
     } catch (RuntimeException | Error e) {
       call.failed(e);
+      tracker.modelFailed(module, e);
       throw e;
     }
   }
@@ -96,10 +102,12 @@ final class ObservedStreamingChatModel implements StreamingChatModel {
   private final class RecordingHandler implements StreamingChatResponseHandler {
     private final StreamingChatResponseHandler handler;
     private final ObservedCall call;
+    private final Span module;
 
-    RecordingHandler(StreamingChatResponseHandler handler, ObservedCall call) {
+    RecordingHandler(StreamingChatResponseHandler handler, ObservedCall call, Span module) {
       this.handler = handler;
       this.call = call;
+      this.module = module;
     }
 
     private void token(String text) {
@@ -158,6 +166,7 @@ final class ObservedStreamingChatModel implements StreamingChatModel {
     @Override
     public void onError(Throwable error) {
       call.failed(error);
+      tracker.modelFailed(module, error);
       handler.onError(error);
     }
   }

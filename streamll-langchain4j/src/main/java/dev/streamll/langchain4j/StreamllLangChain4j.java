@@ -98,7 +98,7 @@ public final class StreamllLangChain4j {
     if (model == null || model instanceof ObservedStreamingChatModel) {
       return model;
     }
-    return new ObservedStreamingChatModel(model, chatModelListener, correlation, capture);
+    return new ObservedStreamingChatModel(model, chatModelListener, correlation, tracker, capture);
   }
 
   /** {@code model}, recording each call as an {@code llm_call} span. */
@@ -134,12 +134,12 @@ public final class StreamllLangChain4j {
 
   /** Starts a {@code tool_call} span; for {@code AiServices.beforeToolExecution}. */
   public Consumer<BeforeToolExecution> beforeToolExecution() {
-    return tracker::beforeTool;
+    return tracker.beforeToolHook();
   }
 
   /** Ends the {@code tool_call} span; for {@code AiServices.afterToolExecution}. */
   public Consumer<ToolExecution> afterToolExecution() {
-    return tracker::afterTool;
+    return tracker.afterToolHook();
   }
 
   /** Invocations started and not yet completed (for tests and health checks). */

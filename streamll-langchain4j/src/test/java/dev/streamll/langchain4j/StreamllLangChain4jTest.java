@@ -45,6 +45,11 @@ class StreamllLangChain4jTest {
     String ask(String question);
   }
 
+  interface Templated {
+    @dev.langchain4j.service.UserMessage("Tell me about {{topic}}")
+    String about(@dev.langchain4j.service.V("subject") String subject);
+  }
+
   static final class Tools {
     @Tool("Looks up a topic")
     String lookup(String topic) {
@@ -480,5 +485,118 @@ class StreamllLangChain4jTest {
     assertThat(llmEnd.parentId()).isEqualTo(parent.spanId());
     assertThat(llmEnd.executionId()).isEqualTo(parent.executionId());
     assertThat(llmEnd.data()).containsEntry("gen_ai.usage.output_tokens", 4);
+  }
+
+  @Test
+  void aStreamingErrorWhoseHandlerIgnoresErrorsStillEndsTheModule() throws Exception {
+    StreamllLangChain4j instrumentation = StreamllLangChain4j.create(streamll);
+    Assistant assistant =
+        instrumentation
+            .aiServices(Assistant.class)
+            .streamingChatModel(
+                new FakeStreamingModel(
+                    modelThread, WORDS, null, new IllegalStateException("rate limited")))
+            .build();
+
+    assistant.chat("Hello").ignoreErrors().start();
+
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> instrumentation.openInvocations() == 0);
+    assertThat(shape(events()))
+        .containsExactly(
+            "module_forward:start", "llm_call:start", "llm_call:error", "module_forward:error");
+  }
+
+  @Test
+  void aStreamingModelThatThrowsInStartFailsTheLlmCallAndTheModuleOnce() {
+    dev.langchain4j.model.chat.StreamingChatModel throwing =
+        new dev.langchain4j.model.chat.StreamingChatModel() {
+          @Override
+          public void doChat(
+              ChatRequest request,
+              dev.langchain4j.model.chat.response.StreamingChatResponseHandler handler) {
+            throw new IllegalStateException("no connection");
+          }
+        };
+    StreamllLangChain4j instrumentation = StreamllLangChain4j.create(streamll);
+    Assistant assistant =
+        instrumentation.aiServices(Assistant.class).streamingChatModel(throwing).build();
+
+    assertThatThrownBy(
+            () -> assistant.chat("Hello").onCompleteResponse(r -> {}).onError(e -> {}).start())
+        .hasMessage("no connection");
+
+    assertThat(shape(events()))
+        .containsExactly(
+            "module_forward:start", "llm_call:start", "llm_call:error", "module_forward:error");
+    assertThat(instrumentation.openInvocations()).isZero();
+  }
+
+  @Test
+  void anInvocationThatFailsBeforeItStartsIsOneModuleError() {
+    ChatModel model =
+        new ChatModel() {
+          @Override
+          public ChatResponse doChat(ChatRequest request) {
+            return ChatResponse.builder().aiMessage(AiMessage.from("unused")).build();
+          }
+        };
+    Templated templated =
+        StreamllLangChain4j.instrument(streamll, Templated.class).chatModel(model).build();
+
+    assertThatThrownBy(() -> templated.about("journals")).hasMessageContaining("topic");
+
+    List<StreamllEvent> events = events();
+    assertThat(shape(events)).containsExactly("module_forward:start", "module_forward:error");
+    assertThat(events.get(0).moduleName()).isEqualTo("Templated");
+    assertThat(events.get(0).methodName()).isEqualTo("about");
+  }
+
+  @Test
+  void aBuilderMadeElsewhereGetsModuleAndToolEventsFromInstrument() {
+    ChatModel model =
+        new ChatModel() {
+          @Override
+          public ChatResponse doChat(ChatRequest request) {
+            boolean toolAnswered =
+                request.messages().get(request.messages().size() - 1)
+                    instanceof dev.langchain4j.data.message.ToolExecutionResultMessage;
+            AiMessage message =
+                toolAnswered
+                    ? AiMessage.from("done")
+                    : AiMessage.from(
+                        dev.langchain4j.agent.tool.ToolExecutionRequest.builder()
+                            .id("t1")
+                            .name("lookup")
+                            .arguments("{\"arg0\":\"x\"}")
+                            .build());
+            return ChatResponse.builder().aiMessage(message).build();
+          }
+        };
+    StreamllLangChain4j instrumentation = StreamllLangChain4j.create(streamll);
+    Helper helper =
+        instrumentation
+            .instrument(dev.langchain4j.service.AiServices.builder(Helper.class))
+            .chatModel(instrumentation.chatModel(model))
+            .tools(new Tools())
+            .build();
+
+    assertThat(helper.ask("go")).isEqualTo("done");
+
+    List<StreamllEvent> events = events();
+    assertThat(shape(events))
+        .containsExactly(
+            "module_forward:start",
+            "llm_call:start",
+            "llm_call:end",
+            "tool_call:start",
+            "tool_call:end",
+            "llm_call:start",
+            "llm_call:end",
+            "module_forward:end");
+    String module = events.get(0).spanId();
+    assertThat(events.subList(1, events.size() - 1))
+        .allSatisfy(e -> assertThat(e.parentId()).isEqualTo(module));
   }
 }
