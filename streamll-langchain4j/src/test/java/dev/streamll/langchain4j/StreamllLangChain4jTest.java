@@ -599,4 +599,73 @@ class StreamllLangChain4jTest {
     assertThat(events.subList(1, events.size() - 1))
         .allSatisfy(e -> assertThat(e.parentId()).isEqualTo(module));
   }
+
+  @Test
+  void concurrentStreamingInvocationsKeepTheirEventsApart() throws Exception {
+    ExecutorService callbacks = Executors.newFixedThreadPool(4);
+    ExecutorService callers = Executors.newFixedThreadPool(8);
+    try {
+      StreamllLangChain4j instrumentation =
+          StreamllLangChain4j.create(streamll, ContentCapture.all());
+      Assistant assistant =
+          instrumentation
+              .aiServices(Assistant.class)
+              .streamingChatModel(new FakeStreamingModel(callbacks, WORDS, "lookup", null))
+              .contentRetriever(new FakeRetriever())
+              .tools(new Tools())
+              .build();
+      List<CompletableFuture<ChatResponse>> answers = new java.util.ArrayList<>();
+      for (int i = 0; i < 40; i++) {
+        answers.add(
+            CompletableFuture.supplyAsync(
+                () -> {
+                  try {
+                    return stream(assistant.chat("question"));
+                  } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                  }
+                },
+                callers));
+      }
+      for (CompletableFuture<ChatResponse> answer : answers) {
+        assertThat(answer.get(30, TimeUnit.SECONDS).aiMessage().text())
+            .isEqualTo("The journal keeps events.");
+      }
+
+      Map<String, List<StreamllEvent>> runs =
+          events().stream().collect(Collectors.groupingBy(StreamllEvent::executionId));
+      assertThat(runs).hasSize(40);
+      for (List<StreamllEvent> run : runs.values()) {
+        assertThat(shape(run))
+            .containsExactly(
+                "module_forward:start",
+                "retrieve:start",
+                "retrieve:end",
+                "llm_call:start",
+                "llm_call:end",
+                "tool_call:start",
+                "tool_call:end",
+                "llm_call:start",
+                "llm_call:token",
+                "llm_call:token",
+                "llm_call:token",
+                "llm_call:token",
+                "llm_call:end",
+                "module_forward:end");
+        String module = run.get(0).spanId();
+        assertThat(run.subList(1, run.size() - 1))
+            .allSatisfy(e -> assertThat(e.parentId()).isEqualTo(module));
+        assertThat(run.stream().filter(e -> e.eventType().equals("token")))
+            .extracting(e -> e.data().get("token_index"))
+            .containsExactly(0, 1, 2, 3);
+      }
+      assertThat(instrumentation.openInvocations()).isZero();
+      assertThat(instrumentation.openToolCalls()).isZero();
+    } finally {
+      callers.shutdownNow();
+      callbacks.shutdownNow();
+      assertThat(callers.awaitTermination(5, TimeUnit.SECONDS)).isTrue();
+      assertThat(callbacks.awaitTermination(5, TimeUnit.SECONDS)).isTrue();
+    }
+  }
 }
