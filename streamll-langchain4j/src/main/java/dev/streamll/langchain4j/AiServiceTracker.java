@@ -1,6 +1,7 @@
 package dev.streamll.langchain4j;
 
 import dev.langchain4j.agent.tool.ToolExecutionRequest;
+import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.data.message.UserMessage;
 import dev.langchain4j.invocation.InvocationContext;
 import dev.langchain4j.model.chat.response.ChatResponse;
@@ -13,6 +14,7 @@ import dev.langchain4j.observability.api.listener.AiServiceErrorListener;
 import dev.langchain4j.observability.api.listener.AiServiceListener;
 import dev.langchain4j.observability.api.listener.AiServiceRequestIssuedListener;
 import dev.langchain4j.observability.api.listener.AiServiceStartedListener;
+import dev.langchain4j.service.Result;
 import dev.langchain4j.service.tool.BeforeToolExecution;
 import dev.langchain4j.service.tool.ToolExecution;
 import dev.streamll.Span;
@@ -216,9 +218,11 @@ final class AiServiceTracker {
 
   private static String resultText(Object result) {
     if (result instanceof ChatResponse) {
-      return ((ChatResponse) result).aiMessage() == null
-          ? null
-          : ((ChatResponse) result).aiMessage().text();
+      AiMessage message = ((ChatResponse) result).aiMessage();
+      return message == null ? null : message.text();
+    }
+    if (result instanceof Result) {
+      return resultText(((Result<?>) result).content());
     }
     return result == null ? null : String.valueOf(result);
   }
