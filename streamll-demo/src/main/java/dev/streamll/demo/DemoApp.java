@@ -49,39 +49,38 @@ public final class DemoApp {
   static int run(DemoOptions options, Map<String, String> env) {
     PrintStream out = options.out();
     out.println("StreamLL demo: a LangChain4j RAG assistant, watched live by StreamLL.");
-    long started = System.nanoTime();
-    KnowledgeBase knowledge;
-    try {
-      knowledge = KnowledgeBase.load();
-    } catch (RuntimeException | LinkageError e) {
-      out.println("Could not load the in-process embedding model: " + e);
-      return 1;
-    }
-    out.printf(
-        "Embedded %d passages in process (all-MiniLM-L6-v2, quantized) in %.1f s.%n",
-        knowledge.segments(), (System.nanoTime() - started) / 1e9);
-    String apiKey = env.get("OPENAI_API_KEY");
-    boolean online = apiKey != null && !apiKey.isBlank();
-    StreamingChatModel model = online ? openAi(apiKey, env, out) : offline(out);
-    Duration answerTimeout = online ? Duration.ofMinutes(2) : Duration.ofSeconds(30);
-
     EventTally tally = new EventTally();
-    StreamllConfig.Builder config =
-        StreamllConfig.builder()
-            .journalDirectory(options.journalDirectory())
-            .sink(
-                SinkConfig.of(
-                    TerminalSink.builder().out(out).color(System.console() != null).build()))
-            .sink(tally);
     Streamll streamll;
     try {
+      StreamllConfig.Builder config =
+          StreamllConfig.builder()
+              .journalDirectory(options.journalDirectory())
+              .sink(
+                  SinkConfig.of(
+                      TerminalSink.builder().out(out).color(System.console() != null).build()))
+              .sink(tally);
       options.extraSinkUrls().forEach(config::sink);
       streamll = Streamll.create(config.build());
     } catch (RuntimeException e) {
-      out.println("Could not start the sinks: " + e.getMessage());
+      out.println("Could not start StreamLL: " + e.getMessage());
       return 2;
     }
     try (streamll) {
+      long started = System.nanoTime();
+      KnowledgeBase knowledge;
+      try {
+        knowledge = KnowledgeBase.load();
+      } catch (RuntimeException | LinkageError e) {
+        out.println("Could not load the in-process embedding model: " + e);
+        return 1;
+      }
+      out.printf(
+          "Embedded %d passages in process (all-MiniLM-L6-v2, quantized) in %.1f s.%n",
+          knowledge.segments(), (System.nanoTime() - started) / 1e9);
+      String apiKey = env.get("OPENAI_API_KEY");
+      boolean online = apiKey != null && !apiKey.isBlank();
+      StreamingChatModel model = online ? openAi(apiKey, env, out) : offline(out);
+      Duration answerTimeout = online ? Duration.ofMinutes(2) : Duration.ofSeconds(30);
       Assistant assistant =
           StreamllLangChain4j.create(streamll, ContentCapture.all())
               .aiServices(Assistant.class)

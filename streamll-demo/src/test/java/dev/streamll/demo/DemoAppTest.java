@@ -114,6 +114,25 @@ class DemoAppTest {
         .contains("./streamll stats");
   }
 
+  @Test
+  void aBadSinkUrlStopsTheDemoAtOnceWithAMessageNamingIt(@TempDir Path dir) {
+    ByteArrayOutputStream printed = new ByteArrayOutputStream();
+
+    int exit =
+        DemoApp.run(
+            new DemoOptions(
+                dir.resolve("journal"),
+                List.of("nosuch://localhost:1"),
+                new PrintStream(printed, true, StandardCharsets.UTF_8)),
+            Map.of());
+
+    assertThat(exit).isEqualTo(2);
+    assertThat(printed.toString(StandardCharsets.UTF_8))
+        .contains("Could not start StreamLL")
+        .contains("nosuch")
+        .doesNotContain("Embedded");
+  }
+
   private static List<StreamllEvent> readJournal(Path directory) {
     EventCodec codec = new EventCodec();
     List<StreamllEvent> events = new ArrayList<>();
