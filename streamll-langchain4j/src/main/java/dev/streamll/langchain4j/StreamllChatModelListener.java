@@ -35,7 +35,7 @@ import java.util.Map;
  * kept in the attributes map, so a response completed on another thread closes the right span.
  */
 public final class StreamllChatModelListener implements ChatModelListener {
-  /** Set to {@code true} in the attributes by the streaming decorator. */
+  /** Set in the attributes by the model wrappers: whether the call streams. */
   static final Object STREAMING = new Object();
 
   private final Streamll streamll;
@@ -70,7 +70,11 @@ public final class StreamllChatModelListener implements ChatModelListener {
     if (stops != null && !stops.isEmpty()) {
       span.data(GenAi.REQUEST_STOP_SEQUENCES, List.copyOf(stops));
     }
-    span.data("streaming", Boolean.TRUE.equals(attributes.get(STREAMING)));
+    // Known only when a wrapped model calls this listener; a model's own listeners cannot tell.
+    Object streaming = attributes.get(STREAMING);
+    if (streaming != null) {
+      span.data("streaming", streaming);
+    }
     List<Map<String, Object>> input = inputMessages(request.messages());
     if (!input.isEmpty()) {
       span.data(GenAi.INPUT_MESSAGES, input);

@@ -357,6 +357,7 @@ class StreamllLangChain4jTest {
         .containsEntry("gen_ai.usage.input_tokens", 3)
         .containsEntry("gen_ai.usage.output_tokens", 1)
         .doesNotContainKey("time_to_first_token_seconds");
+    assertThat(find(events, "llm_call", "start").data()).containsEntry("streaming", false);
   }
 
   @Test
@@ -485,6 +486,7 @@ class StreamllLangChain4jTest {
     assertThat(llmEnd.parentId()).isEqualTo(parent.spanId());
     assertThat(llmEnd.executionId()).isEqualTo(parent.executionId());
     assertThat(llmEnd.data()).containsEntry("gen_ai.usage.output_tokens", 4);
+    assertThat(find(events, "llm_call", "start").data()).doesNotContainKey("streaming");
   }
 
   @Test
