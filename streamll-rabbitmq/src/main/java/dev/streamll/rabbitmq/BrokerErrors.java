@@ -5,7 +5,9 @@ import com.rabbitmq.client.AuthenticationFailureException;
 import com.rabbitmq.client.Method;
 import com.rabbitmq.client.PossibleAuthenticationFailureException;
 import com.rabbitmq.client.ShutdownSignalException;
+import java.io.EOFException;
 import java.net.ConnectException;
+import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.util.concurrent.TimeoutException;
@@ -101,6 +103,18 @@ final class BrokerErrors {
           + root.getMessage()
           + ") — is RabbitMQ running there? Check host and port in the URL";
     }
+    if (root instanceof EOFException || root instanceof SocketException) {
+      return where
+          + ": the connection to "
+          + s.host()
+          + ":"
+          + s.port()
+          + " was closed during the AMQP handshake ("
+          + describe(root)
+          + ") — the broker or a proxy in between dropped it; check that the port is an AMQP port"
+          + (s.tls() ? " with TLS" : " without TLS (use amqps:// for a TLS port)")
+          + " and that the broker is healthy";
+    }
     if (root instanceof UnknownHostException) {
       return where + ": unknown host '" + s.host() + "' — check the host in the URL";
     }
@@ -137,7 +151,7 @@ final class BrokerErrors {
     }
     Throwable root = rootCause(error);
     String message = root.getMessage();
-    return message == null ? root.getClass().getSimpleName() : message;
+    return message == null ? root.getClass().getSimpleName() + " (connection closed)" : message;
   }
 
   private static Throwable rootCause(Throwable error) {

@@ -44,33 +44,26 @@ public final class RabbitMqEventSource implements EventSource {
 
   @Override
   public void read(boolean follow, EventHandler handler) {
-    if (!follow) {
+    if (!follow || closed) {
       return;
     }
-    BlockingQueue<Item> inbox = new LinkedBlockingQueue<>();
-    Channel channel;
+    Channel channel = null;
     try {
       channel = connection.createChannel();
-      channel.exchangeDeclarePassive(settings.exchange());
-    } catch (IOException | RuntimeException e) {
-      throw new SinkException(
-          name()
-              + ": option 'exchange': cannot read from exchange '"
-              + settings.exchange()
-              + "' in vhost '"
-              + settings.vhost()
-              + "' ("
-              + BrokerErrors.describe(e)
-              + ") — check the exchange name (the sink's default is streamll_events)",
-          e);
-    }
-    try {
+      checkExchange(channel);
       String queue = channel.queueDeclare().getQueue();
       channel.queueBind(queue, settings.exchange(), settings.binding());
       channel.basicQos(PREFETCH);
+      BlockingQueue<Item> inbox = new LinkedBlockingQueue<>();
       channel.basicConsume(queue, false, "streamll-tail", new InboxConsumer(channel, inbox));
       deliver(channel, inbox, handler);
-    } catch (IOException e) {
+    } catch (IOException | RuntimeException e) {
+      if (closed) {
+        return;
+      }
+      if (e instanceof SinkException) {
+        throw (SinkException) e;
+      }
       throw new SinkException(
           name()
               + ": reading with binding '"
@@ -79,7 +72,28 @@ public final class RabbitMqEventSource implements EventSource {
               + BrokerErrors.describe(e),
           e);
     } finally {
-      closeQuietly(channel);
+      if (channel != null) {
+        closeQuietly(channel);
+      }
+    }
+  }
+
+  private void checkExchange(Channel channel) throws IOException {
+    try {
+      channel.exchangeDeclarePassive(settings.exchange());
+    } catch (IOException e) {
+      if (closed || BrokerErrors.replyCode(e) != AMQP.NOT_FOUND) {
+        throw e;
+      }
+      throw new SinkException(
+          name()
+              + ": option 'exchange': exchange '"
+              + settings.exchange()
+              + "' does not exist in vhost '"
+              + settings.vhost()
+              + "' — check the exchange name (the sink's default is streamll_events) or start"
+              + " the sink first",
+          e);
     }
   }
 
