@@ -35,6 +35,7 @@ public final class RabbitMqSink implements Sink {
   private static final Logger log = LoggerFactory.getLogger(RabbitMqSink.class);
   private static final String CONTENT_TYPE = "application/json";
   private static final int PERSISTENT = 2;
+  private static final int DISCARD_WAIT_MILLIS = 50;
 
   private final RabbitMqSettings settings;
   private final String name;
@@ -284,12 +285,17 @@ public final class RabbitMqSink implements Sink {
   /**
    * Drops the channel together with its connection: aborting only the channel could wait for a
    * close-ok that a stalled connection never sends, while {@code Connection.abort(timeout)} is
-   * bounded. Failures are rare, and the next write reconnects.
+   * bounded. The short wait keeps a write that timed out responsive to the forwarder's
+   * interruption. Failures are rare, and the next write reconnects.
    */
   private void discard() {
     channel = null;
     tracker = null;
-    closeConnection();
+    Connection conn = connection;
+    connection = null;
+    if (conn != null) {
+      conn.abort(DISCARD_WAIT_MILLIS);
+    }
   }
 
   private void closeConnection() {

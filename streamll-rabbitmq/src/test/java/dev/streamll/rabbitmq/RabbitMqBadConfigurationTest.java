@@ -46,7 +46,12 @@ class RabbitMqBadConfigurationTest {
   private static void assertReported(String url, String... fragments) {
     assertThatThrownBy(
             () ->
-                Streamll.create(StreamllConfig.builder().sink(url).checkSinksAtStart(true).build())
+                Streamll.create(
+                        StreamllConfig.builder()
+                            .inMemoryJournal()
+                            .sink(url)
+                            .checkSinksAtStart(true)
+                            .build())
                     .close())
         .isInstanceOf(IllegalStateException.class)
         .satisfies(
@@ -60,6 +65,7 @@ class RabbitMqBadConfigurationTest {
     Streamll streamll =
         Streamll.create(
             StreamllConfig.builder()
+                .inMemoryJournal()
                 .sink(SinkConfig.of(url).options(FAST_RETRY))
                 .checkSinksAtStart(false)
                 .build());
@@ -131,6 +137,7 @@ class RabbitMqBadConfigurationTest {
     Streamll streamll =
         Streamll.create(
             StreamllConfig.builder()
+                .inMemoryJournal()
                 .sink(SinkConfig.of(TestBroker.url("exchange=" + exchange)).options(FAST_RETRY))
                 .build());
     try {

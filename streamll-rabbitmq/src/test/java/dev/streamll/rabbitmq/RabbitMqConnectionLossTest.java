@@ -154,6 +154,54 @@ class RabbitMqConnectionLossTest {
     }
   }
 
+  @Test
+  void aSilentBrokerTimesOutTheWriteAndDeliveryResumes() throws Exception {
+    String exchange = broker.exchangeName("freeze");
+    broker.declareTopic(exchange);
+    String queue = broker.boundQueue(exchange, "all", "#");
+    ForwarderOptions options =
+        ForwarderOptions.builder()
+            .writeTimeout(Duration.ofSeconds(1))
+            .backoff(Duration.ofMillis(10), Duration.ofMillis(100))
+            .circuitBreaker(3, Duration.ofMillis(500))
+            .build();
+    String url =
+        "amqp://guest:guest@127.0.0.1:"
+            + proxy.port()
+            + "/?connect_timeout_ms=500&heartbeat=5&exchange="
+            + exchange;
+    try (Streamll streamll =
+        Streamll.create(
+            StreamllConfig.builder()
+                .inMemoryJournal()
+                .sink(SinkConfig.of(url).options(options))
+                .build())) {
+      streamll.emit(StreamllEvent.builder().moduleName("warmup").build());
+      assertThat(streamll.flush(Duration.ofSeconds(10)).complete()).isTrue();
+
+      proxy.freeze(3_000);
+      for (int i = 0; i < 1_000; i++) {
+        streamll.emit(StreamllEvent.builder().moduleName("ChatBot").data("i", i).build());
+      }
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .untilAsserted(
+              () -> assertThat(sinkHealth(streamll).lastError()).contains("within writeTimeout"));
+      assertThat(sinkHealth(streamll).delivered()).isEqualTo(1);
+
+      FlushResult flush = streamll.flush(Duration.ofSeconds(30));
+      assertThat(flush.complete()).as("flush %s", flush).isTrue();
+    }
+    Set<String> ids = ConcurrentHashMap.newKeySet();
+    int messages = 0;
+    for (var message : broker.drain(queue)) {
+      ids.add(message.getProps().getMessageId());
+      messages++;
+    }
+    System.out.printf("freeze: received=%d duplicates=%d%n", ids.size(), messages - ids.size());
+    assertThat(ids).hasSize(1_001);
+  }
+
   private static SinkHealth sinkHealth(Streamll streamll) {
     return streamll.health().sinks().get(0);
   }

@@ -59,7 +59,10 @@ class RabbitMqEventSourceTest {
 
     try (Streamll streamll =
             Streamll.create(
-                StreamllConfig.builder().sink(TestBroker.url("exchange=" + exchange)).build());
+                StreamllConfig.builder()
+                    .inMemoryJournal()
+                    .sink(TestBroker.url("exchange=" + exchange))
+                    .build());
         EventSource source = open(TestBroker.url("binding=ChatBot.%23&exchange=" + exchange))) {
       Thread reader =
           new Thread(

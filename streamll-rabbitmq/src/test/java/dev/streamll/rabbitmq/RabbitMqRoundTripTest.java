@@ -69,7 +69,10 @@ class RabbitMqRoundTripTest {
 
     try (Streamll streamll =
         Streamll.create(
-            StreamllConfig.builder().sink(TestBroker.url("exchange=" + exchange)).build())) {
+            StreamllConfig.builder()
+                .inMemoryJournal()
+                .sink(TestBroker.url("exchange=" + exchange))
+                .build())) {
       events.forEach(streamll::emit);
       FlushResult flush = streamll.flush(Duration.ofSeconds(30));
       assertThat(flush.complete()).as("flush %s", flush).isTrue();
@@ -127,7 +130,8 @@ class RabbitMqRoundTripTest {
             .eventType("end")
             .build();
 
-    try (Streamll streamll = Streamll.create(StreamllConfig.builder().sink(url).build())) {
+    try (Streamll streamll =
+        Streamll.create(StreamllConfig.builder().inMemoryJournal().sink(url).build())) {
       streamll.emit(event);
       assertThat(streamll.flush(Duration.ofSeconds(30)).complete()).isTrue();
     }

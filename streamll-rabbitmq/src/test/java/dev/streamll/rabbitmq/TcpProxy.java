@@ -24,7 +24,9 @@ final class TcpProxy implements AutoCloseable {
   private final Set<Socket> live = ConcurrentHashMap.newKeySet();
   private final AtomicInteger accepted = new AtomicInteger();
   private final Thread acceptor;
+  private final Object gate = new Object();
   private volatile long refuseUntilNanos = System.nanoTime();
+  private volatile long frozenUntilNanos = System.nanoTime();
   private volatile boolean closed;
 
   TcpProxy(String targetHost, int targetPort) throws IOException {
@@ -50,6 +52,23 @@ final class TcpProxy implements AutoCloseable {
     refuseUntilNanos = System.nanoTime() + refuseMillis * 1_000_000;
     for (Socket socket : live) {
       closeQuietly(socket);
+    }
+  }
+
+  /**
+   * Stops relaying bytes for {@code millis} while keeping every connection open: a peer that has
+   * gone silent, the case only timeouts and heartbeats can detect.
+   */
+  void freeze(long millis) {
+    frozenUntilNanos = System.nanoTime() + millis * 1_000_000;
+  }
+
+  private void awaitThaw() throws InterruptedException {
+    synchronized (gate) {
+      long remaining;
+      while ((remaining = frozenUntilNanos - System.nanoTime()) > 0) {
+        gate.wait(remaining / 1_000_000 + 1);
+      }
     }
   }
 
@@ -96,10 +115,13 @@ final class TcpProxy implements AutoCloseable {
                   OutputStream out = to.getOutputStream()) {
                 int n;
                 while ((n = in.read(buffer)) >= 0) {
+                  awaitThaw();
                   out.write(buffer, 0, n);
                 }
               } catch (IOException e) {
                 // A cut or a peer closing: the pair is torn down below either way.
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
               } finally {
                 closeQuietly(from);
                 closeQuietly(to);

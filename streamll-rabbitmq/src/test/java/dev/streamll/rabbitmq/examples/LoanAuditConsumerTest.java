@@ -44,11 +44,13 @@ class LoanAuditConsumerTest {
       try (Streamll loans =
               Streamll.create(
                   StreamllConfig.builder()
+                      .inMemoryJournal()
                       .sink(base + "&routing_key=loan.%7Bmodule_name%7D.%7Bevent_type%7D")
                       .build());
           Streamll chat =
               Streamll.create(
                   StreamllConfig.builder()
+                      .inMemoryJournal()
                       .sink(base + "&queue=" + chatQueue + "&binding=ChatBot.%23")
                       .build())) {
         List<StreamllEvent> loanEvents =
