@@ -43,6 +43,7 @@ public final class RabbitMqSink implements Sink {
   private final AtomicLong undecodable = new AtomicLong();
 
   private volatile Connection connection;
+  private volatile String blockedReason;
   private Channel channel;
   private ConfirmTracker tracker;
   private volatile boolean closed;
@@ -76,6 +77,15 @@ public final class RabbitMqSink implements Sink {
         throw new SinkException("sink " + name + " is closed");
       }
       Channel ch = openChannel();
+      String blocked = blockedReason;
+      if (blocked != null) {
+        // Publishing now would stall in a socket write that interruption cannot end.
+        throw new SinkException(
+            name
+                + ": the broker is blocking publishers ("
+                + blocked
+                + ") — a memory or disk alarm on the broker; free memory or disk there");
+      }
       ConfirmTracker confirms = tracker;
       boolean confirmed = false;
       try {
@@ -156,6 +166,8 @@ public final class RabbitMqSink implements Sink {
     if (conn == null || !conn.isOpen()) {
       closeConnection();
       conn = BrokerConnections.open(settings, "streamll-sink " + name);
+      blockedReason = null;
+      conn.addBlockedListener(reason -> blockedReason = reason, () -> blockedReason = null);
       connection = conn;
       try {
         declareTopology(conn);

@@ -9,6 +9,8 @@ import dev.streamll.Streamll;
 import dev.streamll.StreamllConfig;
 import dev.streamll.event.EventCodec;
 import dev.streamll.event.StreamllEvent;
+import dev.streamll.sink.EncodedEvent;
+import dev.streamll.sink.Sinks;
 import dev.streamll.testing.EventSchema;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -143,6 +145,26 @@ class RabbitMqRoundTripTest {
     assertThat(messages.get(0).getEnvelope().getRoutingKey())
         .isEqualTo("app.llm_call.ask_twice.end");
     EventSchema.assertValid(new String(messages.get(0).getBody(), StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void aRecordThatIsNotAnEventIsSkippedLoudlyAndTheRestDelivered() throws Exception {
+    String exchange = broker.exchangeName("undecodable");
+    String queue = broker.queueName("undecodable");
+    RabbitMqSink sink =
+        (RabbitMqSink) Sinks.create(TestBroker.url("exchange=" + exchange + "&queue=" + queue));
+    StreamllEvent good = StreamllEvent.builder().moduleName("ChatBot").eventType("end").build();
+    try {
+      sink.start();
+      sink.write(
+          List.of(
+              new EncodedEvent(0, "not json".getBytes(StandardCharsets.UTF_8), codec),
+              EncodedEvent.of(1, good, codec)));
+    } finally {
+      sink.close();
+    }
+    assertThat(sink.undecodableSkipped()).isEqualTo(1);
+    assertThat(ids(broker.drain(queue))).containsExactly(good.eventId());
   }
 
   private static Set<String> ids(List<?> items) {
