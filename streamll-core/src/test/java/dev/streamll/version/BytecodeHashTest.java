@@ -3,7 +3,9 @@ package dev.streamll.version;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.lang.reflect.Proxy;
+import java.net.URL;
 import java.net.URLClassLoader;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -300,6 +302,38 @@ class BytecodeHashTest {
           Proxy.newProxyInstance(
               loader, new Class<?>[] {loader.loadClass("demo.Assistant")}, (p, m, a) -> null);
       return BytecodeHash.of(proxy.getClass(), entry);
+    }
+  }
+
+  @Test
+  void aGeneratedSubclassWithoutAClassFileStandsForItsSuperclass() throws Exception {
+    Path dir =
+        Javac.compile(
+            tmp.resolve("generated"),
+            Map.of(
+                "demo.Pipeline",
+                PIPELINE,
+                "demo.Pipeline$$Proxy",
+                "package demo; public class Pipeline$$Proxy extends Pipeline {"
+                    + " @Override public String forward(String q) { return super.forward(q); } }"));
+    byte[] generated = Files.readAllBytes(dir.resolve("demo/Pipeline$$Proxy.class"));
+    Files.delete(dir.resolve("demo/Pipeline$$Proxy.class"));
+    try (DefiningLoader loader = new DefiningLoader(dir)) {
+      Class<?> subclass = loader.define("demo.Pipeline$$Proxy", generated);
+      assertThat(BytecodeHash.of(subclass, "forward"))
+          .isEqualTo(BytecodeHash.of(subclass.getSuperclass(), "forward"))
+          .isEqualTo(hash(PIPELINE, "forward"));
+    }
+  }
+
+  /** Defines a class from bytes, as a bytecode-generating library does: no resource behind it. */
+  private static final class DefiningLoader extends URLClassLoader {
+    DefiningLoader(Path classes) throws Exception {
+      super(new URL[] {classes.toUri().toURL()}, ClassLoader.getPlatformClassLoader());
+    }
+
+    Class<?> define(String name, byte[] bytes) {
+      return defineClass(name, bytes, 0, bytes.length);
     }
   }
 
