@@ -567,13 +567,7 @@ public final class FileJournal implements Journal {
     Segment old = previous.segment();
     Segment next =
         new Segment(appendedEnd, SegmentWriter.pathFor(directory, appendedEnd), new SegmentIndex());
-    SegmentWriter created;
-    try {
-      created = SegmentWriter.create(next, segmentBytes);
-    } catch (IOException e) {
-      Files.deleteIfExists(next.path());
-      throw e;
-    }
+    SegmentWriter created = SegmentWriter.create(next, segmentBytes);
     if (fsync != FsyncPolicy.NONE) {
       forceDirectory();
     }
