@@ -3,6 +3,7 @@ package dev.streamll.event;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -43,11 +44,12 @@ public record StreamllEvent(
   // Maps of these classes cannot change after construction, so they are kept without a copy;
   // this keeps token events (built with Map.of) free of an extra allocation on the emit path.
   private static final Set<Class<?>> IMMUTABLE_MAPS =
-      Set.of(
-          Map.of().getClass(),
-          Map.of("k", "v").getClass(),
-          Map.of("k", "v", "k2", "v2").getClass(),
-          Collections.emptyMap().getClass());
+      Set.copyOf(
+          List.of(
+              Map.of().getClass(),
+              Map.of("k", "v").getClass(),
+              Map.of("k", "v", "k2", "v2").getClass(),
+              Collections.emptyMap().getClass()));
 
   public StreamllEvent {
     eventId = eventId == null ? EventIds.newId() : eventId;
