@@ -229,7 +229,8 @@ public final class JournalLatencyHarness {
                 256,
                 (sequence, timestamp, payload) ->
                     histogram.recordValue(
-                        System.nanoTime() - payload.order(ByteOrder.LITTLE_ENDIAN).getLong(0)));
+                        System.nanoTime()
+                            - payload.order(ByteOrder.LITTLE_ENDIAN).getLong(payload.position())));
         if (read == 0) {
           reader.await(Duration.ofMillis(100));
         }
