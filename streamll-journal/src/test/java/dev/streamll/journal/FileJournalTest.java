@@ -236,4 +236,36 @@ class FileJournalTest {
           .hasMessageContaining("read-only");
     }
   }
+
+  @Test
+  void readOnlyProcessesKeepTheirOwnResumableCursors() {
+    try (FileJournal writer = FileJournal.open(dir)) {
+      for (int i = 0; i < 100; i++) {
+        writer.append(bytes("r" + i), i);
+      }
+      writer.commit();
+      try (FileJournal replay = FileJournal.openReadOnly(dir)) {
+        Cursor cursor = replay.cursor("replay-1", 0);
+        try (JournalReader reader = replay.reader(cursor.position())) {
+          assertThat(reader.read(40, (s, t, p) -> {})).isEqualTo(40);
+          cursor.commit(reader.position());
+        }
+        try (FileJournal other = FileJournal.openReadOnly(dir)) {
+          assertThatThrownBy(() -> other.cursor("replay-1", 0))
+              .isInstanceOf(JournalException.class)
+              .hasMessageContaining("reader cursor 'replay-1'")
+              .hasMessageContaining("already open");
+        }
+      }
+      try (FileJournal replay = FileJournal.openReadOnly(dir)) {
+        assertThat(replay.cursor("replay-1", 0).position()).isEqualTo(40);
+        assertThat(writer.stats().cursors()).doesNotContainKey("replay-1");
+        replay.deleteCursor("replay-1");
+        assertThat(dir.resolve("readers/replay-1.cursor")).doesNotExist();
+      }
+      try (FileJournal replay = FileJournal.openReadOnly(dir)) {
+        assertThat(replay.cursor("replay-1", 70).position()).isEqualTo(70);
+      }
+    }
+  }
 }
