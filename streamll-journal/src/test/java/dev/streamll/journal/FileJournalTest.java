@@ -268,4 +268,22 @@ class FileJournalTest {
       }
     }
   }
+
+  @Test
+  void subscriptionThreadEndsWhenTheJournalCloses() {
+    FileJournal journal = FileJournal.open(dir);
+    List<Long> seen = new CopyOnWriteArrayList<>();
+    Subscription subscription = journal.subscribe(0, (s, t, p) -> seen.add(s));
+    journal.append(bytes("one"), 1);
+    journal.commit();
+    org.awaitility.Awaitility.await().atMost(5, TimeUnit.SECONDS).until(() -> seen.size() == 1);
+    journal.close();
+    org.awaitility.Awaitility.await()
+        .atMost(5, TimeUnit.SECONDS)
+        .until(
+            () ->
+                Thread.getAllStackTraces().keySet().stream()
+                    .noneMatch(t -> t.getName().equals("streamll-journal-subscriber")));
+    subscription.close();
+  }
 }
