@@ -9,6 +9,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
@@ -273,7 +274,9 @@ public final class FileJournal implements Journal {
         throw notAJournal();
       }
     }
-    Files.writeString(marker, "format=" + SegmentWriter.VERSION + "\n", StandardCharsets.UTF_8);
+    Path temp = directory.resolve(MARKER + ".tmp");
+    Files.writeString(temp, "format=" + SegmentWriter.VERSION + "\n", StandardCharsets.UTF_8);
+    Files.move(temp, marker, StandardCopyOption.ATOMIC_MOVE);
   }
 
   private void requireJournalDirectory() throws IOException {

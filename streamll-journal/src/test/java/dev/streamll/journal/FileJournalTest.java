@@ -286,4 +286,37 @@ class FileJournalTest {
                     .noneMatch(t -> t.getName().equals("streamll-journal-subscriber")));
     subscription.close();
   }
+
+  @Test
+  void recordsLargerThanTheWriteBufferAndTheReadWindowRoundTrip() {
+    byte[] big = new byte[300 * 1024];
+    for (int i = 0; i < big.length; i++) {
+      big[i] = (byte) (i * 13);
+    }
+    try (FileJournal journal =
+        FileJournal.builder(dir).segmentBytes(1 << 20).maxBytes(8 << 20).build()) {
+      journal.append(bytes("small-0"), 0);
+      journal.append(big, 1);
+      journal.append(bytes("small-2"), 2);
+      journal.append(big, 3);
+      journal.append(big, 4);
+      journal.commit();
+    }
+    try (FileJournal journal = FileJournal.builder(dir).segmentBytes(1 << 20).build();
+        JournalReader reader = journal.reader(0)) {
+      assertThat(journal.nextSequence()).isEqualTo(5);
+      List<Integer> sizes = new ArrayList<>();
+      reader.read(
+          10,
+          (s, t, p) -> {
+            byte[] copy = new byte[p.remaining()];
+            p.get(copy);
+            sizes.add(copy.length);
+            if (copy.length == big.length) {
+              assertThat(copy).isEqualTo(big);
+            }
+          });
+      assertThat(sizes).containsExactly(7, big.length, 7, big.length, big.length);
+    }
+  }
 }
