@@ -716,13 +716,16 @@ public final class FileJournal implements Journal {
   }
 
   private void maintain() {
-    long period = fsyncInterval.toNanos();
-    if (retention != null && fsync != FsyncPolicy.INTERVAL) {
-      period = Math.min(TimeUnit.SECONDS.toNanos(1), retention.toNanos());
+    long syncPeriod = fsyncInterval.toNanos();
+    long period = fsync == FsyncPolicy.INTERVAL ? syncPeriod : Long.MAX_VALUE;
+    if (retention != null) {
+      period = Math.min(period, Math.min(TimeUnit.SECONDS.toNanos(1), retention.toNanos()));
     }
+    long nextSync = System.nanoTime() + syncPeriod;
     try {
       while (!stopMaintenance.await(period, TimeUnit.NANOSECONDS)) {
-        if (fsync == FsyncPolicy.INTERVAL) {
+        if (fsync == FsyncPolicy.INTERVAL && System.nanoTime() - nextSync >= 0) {
+          nextSync += syncPeriod;
           syncNow();
         }
         if (retention != null) {
