@@ -1245,6 +1245,7 @@ public final class FileJournal implements Journal {
           durable.advance(appendedEnd);
         }
       } catch (IOException e) {
+        // Logged and recorded in stats; close still releases the files and the writer lock.
         fail("closing", e);
       }
     }
