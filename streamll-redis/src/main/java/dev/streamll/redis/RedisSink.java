@@ -32,10 +32,11 @@ import org.slf4j.LoggerFactory;
  * </pre>
  *
  * <p>A batch is written as pipelined {@code XADD}s on one connection with auto-flush off — flushed
- * once per {@value #CHUNK} commands, with at most two such chunks awaiting replies — and {@link
- * #write} returns only when every reply has arrived. Any error fails the whole batch, which the
- * forwarder retries whole: entries that did land are then written again (at-least-once; consumers
- * deduplicate by {@code event_id}).
+ * every {@value #FLUSH_EVERY} commands so the connection writes while the batch is still being
+ * built, with at most {@value #MAX_IN_FLIGHT} commands awaiting replies — and {@link #write}
+ * returns only when every reply has arrived. Any error fails the whole batch, which the forwarder
+ * retries whole: entries that did land are then written again (at-least-once; consumers deduplicate
+ * by {@code event_id}).
  *
  * <p>The connection does not reconnect or queue by itself (see {@link RedisSettings}); a write
  * after a lost connection opens a new one, so an outage shows up as failed writes, which open the
@@ -44,8 +45,11 @@ import org.slf4j.LoggerFactory;
 public final class RedisSink implements Sink {
   private static final Logger log = LoggerFactory.getLogger(RedisSink.class);
 
-  /** Commands per flush; two chunks in flight stay well below the request queue bound. */
-  static final int CHUNK = 4096;
+  /** Commands per flush. */
+  static final int FLUSH_EVERY = 512;
+
+  /** Unanswered commands at most; stays below the client's request queue bound. */
+  static final int MAX_IN_FLIGHT = 8192;
 
   static final byte[] FIELD_EVENT = bytes("event");
   static final byte[] FIELD_EVENT_TYPE = bytes("event_type");
@@ -157,9 +161,11 @@ public final class RedisSink implements Sink {
               bytes(labels.eventType()),
               FIELD_MODULE_NAME,
               bytes(labels.moduleName())));
-      if (replies.size() % CHUNK == 0) {
+      if (replies.size() % FLUSH_EVERY == 0) {
         c.flushCommands();
-        awaited = await(c, replies, keys, awaited, replies.size() - CHUNK);
+        if (replies.size() - awaited >= MAX_IN_FLIGHT) {
+          awaited = await(c, replies, keys, awaited, replies.size() - MAX_IN_FLIGHT / 2);
+        }
       }
     }
     c.flushCommands();
@@ -178,7 +184,7 @@ public final class RedisSink implements Sink {
       return to;
     }
     // Replies on one connection complete in order: waiting for the last one first costs one
-    // wake-up per chunk instead of one per reply. A failure here is reported in order below.
+    // wake-up per wait instead of one per reply. A failure here is reported in order below.
     try {
       replies.get(to - 1).get(replyWaitNanos, TimeUnit.NANOSECONDS);
     } catch (ExecutionException inOrderBelow) {

@@ -122,7 +122,7 @@ class RedisSettingsTest {
           .isEqualTo(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS);
       assertThat(options.getRequestQueueSize())
           .isEqualTo(RedisSettings.REQUEST_QUEUE_SIZE)
-          .isGreaterThanOrEqualTo(2 * RedisSink.CHUNK);
+          .isGreaterThan(RedisSink.MAX_IN_FLIGHT + RedisSink.FLUSH_EVERY);
       assertThat(options.getTimeoutOptions().isTimeoutCommands()).isTrue();
       assertThat(options.getSocketOptions().getConnectTimeout()).isEqualTo(Duration.ofMillis(750));
     } finally {
