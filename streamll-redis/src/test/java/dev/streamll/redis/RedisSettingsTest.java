@@ -3,6 +3,8 @@ package dev.streamll.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.streamll.SinkConfig;
+import dev.streamll.forward.ForwarderOptions;
 import dev.streamll.sink.SinkUrl;
 import dev.streamll.sink.Sinks;
 import io.lettuce.core.ClientOptions;
@@ -128,6 +130,16 @@ class RedisSettingsTest {
     } finally {
       client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
     }
+  }
+
+  /** The tuning example of docs/sinks/redis.md. */
+  @Test
+  void tuningExampleFromTheDocs() {
+    SinkConfig config =
+        SinkConfig.of("redis://localhost:6379")
+            .options(
+                ForwarderOptions.builder().maxBatchSize(4096).linger(Duration.ofMillis(5)).build());
+    assertThat(config.toString()).isEqualTo("redis://localhost:6379");
   }
 
   @Test
