@@ -20,10 +20,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
@@ -49,6 +51,8 @@ final class ProcessorEngine<T> implements ProcessorHandle {
   private static final Logger log = LoggerFactory.getLogger(ProcessorEngine.class);
   private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(10);
   private static final int ACK_CHUNK = 2048;
+  private static final int PREFETCH_BATCHES = 3;
+  private static final Duration POLL_BLOCK = Duration.ofMillis(250);
 
   private final StreamProcessor<T> cfg;
   private final Consumer<String> me;
@@ -58,7 +62,10 @@ final class ProcessorEngine<T> implements ProcessorHandle {
   private final LinkedBlockingQueue<HeldEntry<T>> ready = new LinkedBlockingQueue<>();
   private final LinkedBlockingQueue<String> acks = new LinkedBlockingQueue<>();
   private final AtomicInteger running = new AtomicInteger();
+
+  /** Entries whose acknowledgement is queued or in flight. */
   private final AtomicInteger acking = new AtomicInteger();
+
   private final Object capacity = new Object();
   private final Object idle = new Object();
 
@@ -98,10 +105,12 @@ final class ProcessorEngine<T> implements ProcessorHandle {
   ProcessorEngine(StreamProcessor<T> cfg) {
     this.cfg = cfg;
     this.me = Consumer.from(cfg.group, cfg.consumer);
+    // Short blocking reads keep shutdown quick; an idle processor costs a few commands a second.
     Duration halfLease = cfg.lease.dividedBy(2);
-    this.pollBlock =
-        halfLease.compareTo(Duration.ofSeconds(1)) < 0 ? halfLease : Duration.ofSeconds(1);
-    this.maxHeld = cfg.concurrency + cfg.batchSize;
+    this.pollBlock = halfLease.compareTo(POLL_BLOCK) < 0 ? halfLease : POLL_BLOCK;
+    // Room for the running handlers plus a few batches, so that the next read and the previous
+    // acknowledgements overlap with handling instead of alternating with it.
+    this.maxHeld = cfg.concurrency + PREFETCH_BATCHES * cfg.batchSize;
   }
 
   void start() {
@@ -372,6 +381,7 @@ final class ProcessorEngine<T> implements ProcessorHandle {
 
   private void acknowledge(HeldEntry<T> entry) {
     entry.finished = true;
+    acking.incrementAndGet();
     acks.add(entry.id);
   }
 
@@ -393,7 +403,7 @@ final class ProcessorEngine<T> implements ProcessorHandle {
     try {
       entry.retry =
           scheduler.schedule(() -> redeliver(entry), delay.toNanos(), TimeUnit.NANOSECONDS);
-    } catch (java.util.concurrent.RejectedExecutionException stopping) {
+    } catch (RejectedExecutionException stopping) {
       // Closing: the entry stays pending and is handed back.
     }
   }
@@ -465,7 +475,7 @@ final class ProcessorEngine<T> implements ProcessorHandle {
           "could not dead-letter {} of '{}', trying again: {}", entry.id, cfg.stream, e.toString());
       try {
         entry.retry = scheduler.schedule(() -> giveUp(entry, error), 500, TimeUnit.MILLISECONDS);
-      } catch (java.util.concurrent.RejectedExecutionException stopping) {
+      } catch (RejectedExecutionException stopping) {
         // Closing: the entry stays pending and is handed back.
       }
       return;
@@ -491,7 +501,6 @@ final class ProcessorEngine<T> implements ProcessorHandle {
   // ---- acknowledging ----
 
   private void ackLoop() {
-    List<String> batch = new ArrayList<>();
     RedisAsyncCommands<String, String> redis = ackConnection.async();
     while (true) {
       String first;
@@ -506,59 +515,56 @@ final class ProcessorEngine<T> implements ProcessorHandle {
         }
         continue;
       }
-      acking.incrementAndGet();
-      try {
-        batch.clear();
-        batch.add(first);
-        acks.drainTo(batch, ACK_CHUNK - 1);
-        if (!flushAcks(redis, batch)) {
-          return;
-        }
-      } finally {
-        acking.decrementAndGet();
-        signalIdle();
-      }
+      List<String> batch = new ArrayList<>();
+      batch.add(first);
+      acks.drainTo(batch, ACK_CHUNK - 1);
+      sendAcks(redis, batch.toArray(new String[0]), 50);
     }
   }
 
-  /** Acknowledges (and deletes) a batch, retrying until Redis confirms; false when closing. */
-  private boolean flushAcks(RedisAsyncCommands<String, String> redis, List<String> batch) {
-    String[] ids = batch.toArray(new String[0]);
-    long backoffMs = 50;
-    while (true) {
-      RedisFuture<Long> ack = redis.xack(cfg.stream, cfg.group, ids);
-      RedisFuture<Long> delete =
-          cfg.retention == AckRetention.DELETE ? redis.xdel(cfg.stream, ids) : null;
-      try {
-        ack.get(COMMAND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        if (delete != null) {
-          delete.get(COMMAND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        }
-        for (String id : ids) {
-          held.remove(id);
-        }
-        signalCapacity();
-        return true;
-      } catch (InterruptedException e) {
-        return false;
-      } catch (ExecutionException | TimeoutException | RedisException e) {
-        if (closed) {
-          return false;
-        }
-        log.warn(
-            "XACK of {} entries on '{}' failed, retrying in {} ms: {}",
-            ids.length,
-            cfg.stream,
-            backoffMs,
-            e.toString());
-        try {
-          Thread.sleep(backoffMs);
-        } catch (InterruptedException interrupted) {
-          return false;
-        }
-        backoffMs = Math.min(backoffMs * 2, 2_000);
-      }
-    }
+  /**
+   * Acknowledges (and deletes) a batch without waiting for the reply, so several batches can be in
+   * flight; entries leave {@link #held} only once Redis confirmed. A failed batch is retried with
+   * backoff until the processor closes, when its entries are handed back.
+   */
+  private void sendAcks(RedisAsyncCommands<String, String> redis, String[] ids, long backoffMs) {
+    RedisFuture<Long> ack = redis.xack(cfg.stream, cfg.group, ids);
+    CompletionStage<?> done =
+        cfg.retention == AckRetention.DELETE
+            ? ack.thenCombine(redis.xdel(cfg.stream, ids), (acked, deleted) -> deleted)
+            : ack;
+    done.whenComplete(
+        (ok, error) -> {
+          if (error == null) {
+            for (String id : ids) {
+              held.remove(id);
+            }
+            acked(ids.length);
+          } else if (closed) {
+            acked(ids.length);
+          } else {
+            log.warn(
+                "XACK of {} entries on '{}' failed, retrying in {} ms: {}",
+                ids.length,
+                cfg.stream,
+                backoffMs,
+                error.toString());
+            try {
+              scheduler.schedule(
+                  () -> sendAcks(redis, ids, Math.min(backoffMs * 2, 2_000)),
+                  backoffMs,
+                  TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException stopping) {
+              acked(ids.length);
+            }
+          }
+        });
+  }
+
+  private void acked(int count) {
+    acking.addAndGet(-count);
+    signalCapacity();
+    signalIdle();
   }
 
   // ---- leases ----
@@ -742,7 +748,7 @@ final class ProcessorEngine<T> implements ProcessorHandle {
   private boolean awaitDrained(long deadlineNanos) throws InterruptedException {
     synchronized (idle) {
       while (true) {
-        boolean drained = running.get() == 0 && acks.isEmpty() && acking.get() == 0;
+        boolean drained = running.get() == 0 && acking.get() == 0;
         long left = deadlineNanos - System.nanoTime();
         if (drained || left <= 0) {
           return drained;
