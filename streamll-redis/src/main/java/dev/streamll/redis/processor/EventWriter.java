@@ -106,17 +106,21 @@ final class EventWriter {
   }
 
   private void write(Map<String, String> event) {
-    redis
-        .xadd(eventsStream, args, event)
-        .whenComplete(
-            (id, error) -> {
-              if (error != null) {
-                log.warn(
-                    "could not write {} event to {}: {}",
-                    event.get("type"),
-                    eventsStream,
-                    error.toString());
-              }
-            });
+    try {
+      redis
+          .xadd(eventsStream, args, event)
+          .whenComplete(
+              (id, error) -> {
+                if (error != null) {
+                  log.warn(
+                      "could not write {} event to {}: {}",
+                      event.get("type"),
+                      eventsStream,
+                      error.toString());
+                }
+              });
+    } catch (RuntimeException e) {
+      log.warn("could not write {} event to {}: {}", event.get("type"), eventsStream, e.toString());
+    }
   }
 }

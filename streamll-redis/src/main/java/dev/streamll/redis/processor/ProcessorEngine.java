@@ -18,6 +18,7 @@ import io.lettuce.core.models.stream.ClaimedMessages;
 import io.lettuce.core.models.stream.PendingMessage;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
@@ -93,6 +94,7 @@ final class ProcessorEngine<T> implements ProcessorHandle {
   private StreamTrimmer trimmer;
   private AutoCloseable pendingGauge;
   private ScheduledExecutorService scheduler;
+  private ScheduledFuture<?> maintenance;
   private Thread fetcher;
   private Thread acker;
   private final List<Thread> workers = new ArrayList<>();
@@ -127,6 +129,9 @@ final class ProcessorEngine<T> implements ProcessorHandle {
       transactionConnection = client.connect(StringCodec.UTF8);
     } catch (RedisException e) {
       closeConnections();
+      if (ownsClient) {
+        client.shutdown();
+      }
       throw new IllegalStateException(
           "cannot connect to Redis for stream '"
               + cfg.stream
@@ -135,12 +140,20 @@ final class ProcessorEngine<T> implements ProcessorHandle {
               + " (check redis(...)/redisUri(...) and that Redis is running)",
           e);
     }
-    for (StatefulRedisConnection<String, String> c :
-        List.of(controlConnection, ackConnection, transactionConnection)) {
-      c.setTimeout(COMMAND_TIMEOUT);
+    try {
+      for (StatefulRedisConnection<String, String> c :
+          List.of(controlConnection, ackConnection, transactionConnection)) {
+        c.setTimeout(COMMAND_TIMEOUT);
+      }
+      ensureGroup();
+      controlConnection.sync().xgroupCreateconsumer(cfg.stream, me);
+    } catch (RuntimeException e) {
+      closeConnections();
+      if (ownsClient) {
+        client.shutdown();
+      }
+      throw e;
     }
-    ensureGroup();
-    controlConnection.sync().xgroupCreateconsumer(cfg.stream, me);
     events = new EventWriter(cfg, controlConnection.async());
     deadLetters = new DeadLetterWriter(cfg, transactionConnection);
     janitor = new ConsumerJanitor(cfg);
@@ -155,7 +168,8 @@ final class ProcessorEngine<T> implements ProcessorHandle {
     scheduler.scheduleWithFixedDelay(
         this::heartbeat, heartbeatMs, heartbeatMs, TimeUnit.MILLISECONDS);
     long claimMs = cfg.claimInterval.toMillis();
-    scheduler.scheduleWithFixedDelay(this::maintain, 0, claimMs, TimeUnit.MILLISECONDS);
+    maintenance =
+        scheduler.scheduleWithFixedDelay(this::maintain, 0, claimMs, TimeUnit.MILLISECONDS);
     for (int i = 0; i < cfg.concurrency; i++) {
       Thread worker = daemon(this::workLoop, "streamll-processor-worker-" + i + "-" + cfg.stream);
       workers.add(worker);
@@ -189,7 +203,15 @@ final class ProcessorEngine<T> implements ProcessorHandle {
           cfg.startFrom);
     } catch (RedisException e) {
       if (e.getMessage() == null || !e.getMessage().contains("BUSYGROUP")) {
-        throw e;
+        throw new IllegalStateException(
+            "cannot create consumer group '"
+                + cfg.group
+                + "' on '"
+                + cfg.stream
+                + "': "
+                + e.getMessage()
+                + " (the key must be a stream or absent)",
+            e);
       }
     }
   }
@@ -209,7 +231,7 @@ final class ProcessorEngine<T> implements ProcessorHandle {
       try {
         messages = fetchConnection.sync().xreadgroup(me, args, offset);
         errorBackoffMs = 50;
-      } catch (RedisException e) {
+      } catch (RuntimeException e) {
         if (!accepting) {
           return;
         }
@@ -329,6 +351,13 @@ final class ProcessorEngine<T> implements ProcessorHandle {
         if (accepting) {
           run(entry);
         }
+      } catch (RuntimeException e) {
+        // Bookkeeping around the handler failed (not the handler): treat it as a failed attempt
+        // so that the entry is retried or dead-lettered instead of held forever.
+        log.error(
+            "processing entry {} of '{}' failed outside the handler", entry.id, cfg.stream, e);
+        failed.increment();
+        onFailure(entry, describe(e));
       } finally {
         if (running.decrementAndGet() == 0) {
           signalIdle();
@@ -618,7 +647,8 @@ final class ProcessorEngine<T> implements ProcessorHandle {
       heartbeats.increment();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    } catch (ExecutionException | TimeoutException | RedisException e) {
+    } catch (ExecutionException | TimeoutException | RuntimeException e) {
+      // Caught broadly: an exception escaping a periodic task would cancel it for good.
       log.warn(
           "heartbeat on '{}' failed; leases expire after {} without one: {}",
           cfg.stream,
@@ -646,7 +676,8 @@ final class ProcessorEngine<T> implements ProcessorHandle {
       if (cfg.retention == AckRetention.TRIM) {
         trimmer.trim(controlConnection.sync());
       }
-    } catch (RedisException e) {
+    } catch (RuntimeException e) {
+      // Caught broadly: an exception escaping a periodic task would cancel it for good.
       log.warn(
           "maintenance on '{}' failed, retrying in {}: {}",
           cfg.stream,
@@ -771,25 +802,26 @@ final class ProcessorEngine<T> implements ProcessorHandle {
     long deadlineNanos = System.nanoTime() + deadline.toNanos();
     accepting = false;
     signalCapacity();
+    // Heartbeats keep running while handlers drain; reclaiming and retry timers stop now.
+    maintenance.cancel(false);
+    for (HeldEntry<T> entry : held.values()) {
+      ScheduledFuture<?> retry = entry.retry;
+      if (retry != null) {
+        retry.cancel(false);
+      }
+    }
     boolean drained = false;
     try {
-      stopScheduler(deadlineNanos);
-      for (HeldEntry<T> entry : held.values()) {
-        ScheduledFuture<?> retry = entry.retry;
-        if (retry != null) {
-          retry.cancel(false);
-        }
-      }
       stopFetcher(deadlineNanos);
       drained = awaitDrained(deadlineNanos);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
     closed = true;
+    stopScheduler();
     acker.interrupt();
     join(acker, 1_000);
     int handedBack = handBack();
-    heartbeatsStop();
     for (Thread worker : workers) {
       worker.interrupt();
     }
@@ -807,15 +839,16 @@ final class ProcessorEngine<T> implements ProcessorHandle {
     return report;
   }
 
-  private void stopScheduler(long deadlineNanos) throws InterruptedException {
-    scheduler.shutdown();
-    long left = Math.max(0, deadlineNanos - System.nanoTime());
-    scheduler.awaitTermination(
-        Math.max(left, TimeUnit.MILLISECONDS.toNanos(200)), TimeUnit.NANOSECONDS);
-  }
-
-  private void heartbeatsStop() {
+  /** Stops heartbeats and waits for a running maintenance or retry task to finish. */
+  private void stopScheduler() {
     scheduler.shutdownNow();
+    try {
+      if (!scheduler.awaitTermination(COMMAND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+        log.warn("scheduler of '{}' did not stop within {}", cfg.stream, COMMAND_TIMEOUT);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private void stopFetcher(long deadlineNanos) {
@@ -867,9 +900,7 @@ final class ProcessorEngine<T> implements ProcessorHandle {
 
   private void closeConnections() {
     for (StatefulRedisConnection<String, String> c :
-        new ArrayList<>(
-            java.util.Arrays.asList(
-                fetchConnection, controlConnection, ackConnection, transactionConnection))) {
+        Arrays.asList(fetchConnection, controlConnection, ackConnection, transactionConnection)) {
       if (c != null) {
         c.close();
       }

@@ -127,6 +127,16 @@ class ProcessorBasicsTest extends RedisStreams {
   }
 
   @Test
+  void aKeyOfAnotherTypeFailsAtStartWithTheFix() {
+    redis.set(stream, "not a stream");
+    assertThatThrownBy(() -> builder(item -> {}).build().start())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("cannot create consumer group 'workers'")
+        .hasMessageContaining("WRONGTYPE")
+        .hasMessageContaining("must be a stream or absent");
+  }
+
+  @Test
   @SuppressWarnings("unchecked") // Lettuce's xreadgroup takes generic varargs offsets
   void streamInfoReportsLengthIdsAndGroups() {
     try (RedisStream<Job> jobs = jobs()) {

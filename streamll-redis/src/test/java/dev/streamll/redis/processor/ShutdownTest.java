@@ -87,4 +87,33 @@ class ShutdownTest extends RedisStreams {
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
     assertThat(redis.xpending(stream, "workers").getCount()).isZero();
   }
+
+  @Test
+  void leasesAreKeptAliveWhileHandlersDrainDuringClose() {
+    addJobs(1);
+    AtomicInteger calls = new AtomicInteger();
+    EntryHandler<Job> slow =
+        item -> {
+          calls.incrementAndGet();
+          Thread.sleep(2500); // simulated work longer than two leases
+        };
+    ProcessorHandle owner = builder(slow).lease(Duration.ofSeconds(1)).build().start();
+    await().atMost(Duration.ofSeconds(10)).until(() -> calls.get() == 1);
+    try (ProcessorHandle rival =
+        builder(slow)
+            .consumer("c2")
+            .lease(Duration.ofSeconds(1))
+            .claimInterval(Duration.ofMillis(100))
+            .build()
+            .start()) {
+      ShutdownReport report = owner.close(Duration.ofSeconds(10));
+      assertThat(report.drained()).isTrue();
+      assertThat(owner.stats().processed()).isEqualTo(1);
+      assertThat(owner.stats().leaseLost()).isZero();
+      assertThat(rival.stats().reclaimed()).isZero();
+    } finally {
+      owner.close(Duration.ZERO);
+    }
+    assertThat(calls).hasValue(1);
+  }
 }
