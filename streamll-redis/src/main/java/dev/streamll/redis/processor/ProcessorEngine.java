@@ -471,7 +471,7 @@ final class ProcessorEngine<T> implements ProcessorHandle {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    } catch (ExecutionException | TimeoutException | RedisException e) {
+    } catch (ExecutionException | TimeoutException | RuntimeException e) {
       log.warn(
           "could not claim {} of '{}' for its retry, trying again: {}",
           entry.id,
@@ -496,7 +496,7 @@ final class ProcessorEngine<T> implements ProcessorHandle {
     }
     try {
       deadLetters.write(entry.id, entry.fields, entry.attempt, error);
-    } catch (RedisException | IllegalStateException e) {
+    } catch (RuntimeException e) {
       if (!accepting) {
         return;
       }
@@ -888,7 +888,7 @@ final class ProcessorEngine<T> implements ProcessorHandle {
               me,
               new XClaimArgs().minIdleTime(0).idle(cfg.lease).justid(),
               ids.toArray(new String[0]));
-    } catch (RedisException e) {
+    } catch (RuntimeException e) {
       log.warn(
           "could not hand back {} entries of '{}'; they become reclaimable after the lease: {}",
           ids.size(),
