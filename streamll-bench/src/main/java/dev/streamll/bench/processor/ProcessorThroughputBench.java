@@ -177,7 +177,7 @@ public final class ProcessorThroughputBench {
       long cpu = processCpuNanos();
       ProcessorHandle running = processor.start();
       while (running.stats().processed() < entries || running.stats().held() > 0) {
-        LockSupport.parkNanos(200_000);
+        LockSupport.parkNanos(1_000_000);
       }
       Result result = result(start, cpu);
       running.close(Duration.ofSeconds(5));

@@ -21,8 +21,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -32,6 +34,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
@@ -41,11 +44,12 @@ import org.slf4j.LoggerFactory;
  * The running processor.
  *
  * <p>Threads: one fetcher ({@code XREADGROUP … BLOCK} on its own connection), {@code concurrency}
- * workers (so at most that many handlers run), one acknowledger (batches {@code XACK}+{@code XDEL}
- * per round trip), one scheduler (heartbeats, reclaiming, retries, dead consumer cleanup,
- * trimming). Every entry this consumer owns in Redis is in {@link #held} from the moment it is read
- * or claimed until its acknowledgement is confirmed; heartbeats extend the lease of exactly those
- * entries, and a reclaimed entry already in {@link #held} is never run a second time.
+ * workers (so at most that many handlers run), one scheduler (heartbeats, reclaiming, retries, dead
+ * consumer cleanup, trimming). Acknowledgements are group-committed by whichever thread finishes an
+ * entry or receives the previous batch's reply, one batch in flight at a time. Every entry this
+ * consumer owns in Redis is in {@link #held} from the moment it is read or claimed until its
+ * acknowledgement is confirmed; heartbeats extend the lease of exactly those entries, and a
+ * reclaimed entry already in {@link #held} is never run a second time.
  */
 final class ProcessorEngine<T> implements ProcessorHandle {
 
@@ -61,7 +65,11 @@ final class ProcessorEngine<T> implements ProcessorHandle {
   private final int maxHeld;
   private final ConcurrentHashMap<String, HeldEntry<T>> held = new ConcurrentHashMap<>();
   private final LinkedBlockingQueue<HeldEntry<T>> ready = new LinkedBlockingQueue<>();
-  private final LinkedBlockingQueue<String> acks = new LinkedBlockingQueue<>();
+  private final ConcurrentLinkedQueue<String> acks = new ConcurrentLinkedQueue<>();
+
+  /** Whether an acknowledgement batch is on its way to Redis; at most one is. */
+  private final AtomicBoolean ackInFlight = new AtomicBoolean();
+
   private final AtomicInteger running = new AtomicInteger();
 
   /** Entries whose acknowledgement is queued or in flight. */
@@ -96,7 +104,6 @@ final class ProcessorEngine<T> implements ProcessorHandle {
   private ScheduledExecutorService scheduler;
   private ScheduledFuture<?> maintenance;
   private Thread fetcher;
-  private Thread acker;
   private final List<Thread> workers = new ArrayList<>();
   private String claimCursor = "0-0";
 
@@ -175,8 +182,6 @@ final class ProcessorEngine<T> implements ProcessorHandle {
       workers.add(worker);
       worker.start();
     }
-    acker = daemon(this::ackLoop, "streamll-processor-ack-" + cfg.stream);
-    acker.start();
     fetcher = daemon(this::fetchLoop, "streamll-processor-fetch-" + cfg.stream);
     fetcher.start();
   }
@@ -262,7 +267,7 @@ final class ProcessorEngine<T> implements ProcessorHandle {
   private void recreateGroup() {
     try {
       ensureGroup();
-    } catch (RedisException e) {
+    } catch (RuntimeException e) {
       log.warn(
           "could not create consumer group '{}' of '{}': {}", cfg.group, cfg.stream, e.toString());
       pause(500);
@@ -412,6 +417,7 @@ final class ProcessorEngine<T> implements ProcessorHandle {
     entry.finished = true;
     acking.incrementAndGet();
     acks.add(entry.id);
+    flushAcks();
   }
 
   private void onFailure(HeldEntry<T> entry, String error) {
@@ -529,47 +535,52 @@ final class ProcessorEngine<T> implements ProcessorHandle {
 
   // ---- acknowledging ----
 
-  private void ackLoop() {
-    RedisAsyncCommands<String, String> redis = ackConnection.async();
-    while (true) {
-      String first;
-      try {
-        first = acks.poll(50, TimeUnit.MILLISECONDS);
-      } catch (InterruptedException e) {
-        return;
+  /**
+   * Sends the finished entries' acknowledgements as one batch ({@code XACK}, plus {@code XDEL} with
+   * {@link AckRetention#DELETE}) unless a batch is already on its way; when that reply arrives,
+   * everything finished meanwhile goes in the next batch (group commit). No thread of its own: the
+   * worker that finished an entry or the reply's I/O thread sends. Entries leave {@link #held} only
+   * once Redis confirmed.
+   */
+  private void flushAcks() {
+    while (!acks.isEmpty() && ackInFlight.compareAndSet(false, true)) {
+      List<String> batch = new ArrayList<>();
+      String id;
+      while (batch.size() < ACK_CHUNK && (id = acks.poll()) != null) {
+        batch.add(id);
       }
-      if (first == null) {
-        if (closed) {
-          return;
-        }
+      if (batch.isEmpty()) {
+        ackInFlight.set(false);
         continue;
       }
-      List<String> batch = new ArrayList<>();
-      batch.add(first);
-      acks.drainTo(batch, ACK_CHUNK - 1);
-      sendAcks(redis, batch.toArray(new String[0]), 50);
+      sendAcks(batch.toArray(new String[0]), 50);
+      return;
     }
   }
 
-  /**
-   * Acknowledges (and deletes) a batch without waiting for the reply, so several batches can be in
-   * flight; entries leave {@link #held} only once Redis confirmed. A failed batch is retried with
-   * backoff until the processor closes, when its entries are handed back.
-   */
-  private void sendAcks(RedisAsyncCommands<String, String> redis, String[] ids, long backoffMs) {
-    RedisFuture<Long> ack = redis.xack(cfg.stream, cfg.group, ids);
-    CompletionStage<?> done =
-        cfg.retention == AckRetention.DELETE
-            ? ack.thenCombine(redis.xdel(cfg.stream, ids), (acked, deleted) -> deleted)
-            : ack;
+  private void sendAcks(String[] ids, long backoffMs) {
+    RedisAsyncCommands<String, String> redis = ackConnection.async();
+    CompletionStage<?> done;
+    try {
+      RedisFuture<Long> ack = redis.xack(cfg.stream, cfg.group, ids);
+      done =
+          cfg.retention == AckRetention.DELETE
+              ? ack.thenCombine(redis.xdel(cfg.stream, ids), (acked, deleted) -> deleted)
+              : ack;
+    } catch (RuntimeException e) {
+      done = CompletableFuture.failedFuture(e);
+    }
     done.whenComplete(
         (ok, error) -> {
           if (error == null) {
             for (String id : ids) {
               held.remove(id);
             }
+            ackInFlight.set(false);
             acked(ids.length);
+            flushAcks();
           } else if (closed) {
+            ackInFlight.set(false);
             acked(ids.length);
           } else {
             log.warn(
@@ -580,10 +591,11 @@ final class ProcessorEngine<T> implements ProcessorHandle {
                 error.toString());
             try {
               scheduler.schedule(
-                  () -> sendAcks(redis, ids, Math.min(backoffMs * 2, 2_000)),
+                  () -> sendAcks(ids, Math.min(backoffMs * 2, 2_000)),
                   backoffMs,
                   TimeUnit.MILLISECONDS);
             } catch (RejectedExecutionException stopping) {
+              ackInFlight.set(false);
               acked(ids.length);
             }
           }
@@ -819,8 +831,6 @@ final class ProcessorEngine<T> implements ProcessorHandle {
     }
     closed = true;
     stopScheduler();
-    acker.interrupt();
-    join(acker, 1_000);
     int handedBack = handBack();
     for (Thread worker : workers) {
       worker.interrupt();
