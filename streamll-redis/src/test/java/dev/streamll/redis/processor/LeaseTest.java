@@ -140,6 +140,37 @@ class LeaseTest extends RedisStreams {
     assertThat(calls).hasValue(1);
   }
 
+  @Test
+  @SuppressWarnings("unchecked") // Lettuce's xreadgroup takes generic varargs offsets
+  void deadConsumersAreRemovedOnlyOnceTheyHoldNoPendingEntries() {
+    List<String> ids = addJobs(2);
+    redis.xgroupCreate(XReadArgs.StreamOffset.from(stream, "0"), "workers");
+    redis.xreadgroup(
+        Consumer.from("workers", "ghost"),
+        XReadArgs.Builder.count(2),
+        XReadArgs.StreamOffset.lastConsumed(stream));
+    redis.xgroupCreateconsumer(stream, Consumer.from("workers", "c1"));
+    ConsumerJanitor janitor =
+        new ConsumerJanitor(
+            builder(item -> {})
+                .lease(Duration.ofMillis(100))
+                .deadConsumerAfter(Duration.ofMillis(200))
+                .build());
+    // Idle long enough, but still holding entries: kept.
+    await()
+        .pollDelay(Duration.ofMillis(400))
+        .atMost(Duration.ofSeconds(2))
+        .until(() -> janitor.sweep(redis).isEmpty());
+    assertThat(pendingCounts()).containsEntry("ghost", 2L);
+    redis.xack(stream, "workers", ids.toArray(new String[0]));
+    // No pending entries left: removed; the janitor's own consumer is never removed.
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> janitor.sweep(redis).equals(List.of("ghost")));
+    assertThat(janitor.sweep(redis)).isEmpty();
+    assertThat(redis.xinfoConsumers(stream, "workers")).hasSize(1);
+  }
+
   private PendingMessage pending(String id) {
     return redis.xpending(stream, "workers", Range.create(id, id), Limit.from(1)).get(0);
   }
