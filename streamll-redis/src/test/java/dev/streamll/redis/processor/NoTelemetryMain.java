@@ -2,8 +2,8 @@ package dev.streamll.redis.processor;
 
 import io.lettuce.core.RedisClient;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.awaitility.Awaitility;
 
 /**
  * Run by {@link TelemetryTest} on a class path without OpenTelemetry: processes entries with the
@@ -41,10 +41,9 @@ public final class NoTelemetryMain {
             .handler(item -> handled.incrementAndGet())
             .build()
             .start();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (running.stats().processed() < 10 && System.nanoTime() < deadline) {
-      Thread.sleep(20); // polling a counter in a plain main without Awaitility
-    }
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> running.stats().processed() == 10);
     running.close(Duration.ofSeconds(5));
     client.shutdown();
     System.out.println("handled " + handled.get());
