@@ -13,6 +13,7 @@ import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.common.errors.UnsupportedCompressionTypeException;
 import org.apache.kafka.common.errors.UnsupportedVersionException;
 
 /**
@@ -66,6 +67,11 @@ final class KafkaErrors {
               + settings.get("bootstrap.servers")
               + ") and does advertised.listeners name an address this host can reach? The events"
               + " stay in the journal and are retried";
+    } else if (error instanceof UnsupportedCompressionTypeException) {
+      message =
+          "the broker does not accept compression.type "
+              + settings.get("compression.type")
+              + ": set producer.compression.type=lz4, gzip or none";
     } else if (error instanceof UnsupportedVersionException) {
       message =
           "the broker does not support a feature this client needs (idempotent produce needs"

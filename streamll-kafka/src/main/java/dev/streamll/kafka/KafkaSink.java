@@ -78,9 +78,9 @@ public final class KafkaSink implements Sink {
     Map<String, String> d = new LinkedHashMap<>();
     d.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
     d.put(ProducerConfig.ACKS_CONFIG, "all");
-    // lz4 measured faster than zstd end to end here at a similar ratio on event JSON
+    // zstd: as fast as lz4 end to end in our smoke runs, half the bytes on the broker
     // (docs/perf/kafka.md).
-    d.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+    d.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "zstd");
     d.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "5000");
     d.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
     d.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "10000");
