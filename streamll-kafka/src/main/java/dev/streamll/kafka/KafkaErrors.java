@@ -57,8 +57,22 @@ final class KafkaErrors {
     } else if (error instanceof RecordTooLargeException
         || error instanceof RecordBatchTooLargeException) {
       message = tooLarge(error, settings);
-    } else if (error instanceof UnknownTopicOrPartitionException || missingTopic(error)) {
+    } else if (error instanceof UnknownTopicOrPartitionException) {
       message = missingTopicMessage(topic, settings);
+    } else if (noMetadata(error)) {
+      // Kafka says the same when the brokers are down and when the topic does not exist.
+      message =
+          "no metadata for topic '"
+              + topic
+              + "' within max.block.ms ("
+              + settings.get("max.block.ms")
+              + " ms): is a broker reachable at bootstrap.servers ("
+              + settings.get("bootstrap.servers")
+              + ")? If it is, the topic does not exist and the broker does not create topics on"
+              + " first use (auto.create.topics.enable=false): create it with kafka-topics.sh"
+              + " --create --topic "
+              + topic
+              + ". The events stay in the journal and are retried";
     } else if (error instanceof TimeoutException) {
       message =
           "Kafka did not acknowledge within delivery.timeout.ms ("
@@ -106,7 +120,7 @@ final class KafkaErrors {
         + " --partitions 6 --replication-factor 3, or correct the topic in the URL";
   }
 
-  private static boolean missingTopic(Throwable error) {
+  private static boolean noMetadata(Throwable error) {
     return error instanceof TimeoutException
         && String.valueOf(error.getMessage()).contains("not present in metadata");
   }

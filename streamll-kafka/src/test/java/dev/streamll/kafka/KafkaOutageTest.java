@@ -93,7 +93,8 @@ class KafkaOutageTest {
           .until(() -> streamll.health().sink(sinkName).circuit() == CircuitState.OPEN);
       SinkHealth open = streamll.health().sink(sinkName);
       assertThat(open.failedAttempts()).isGreaterThanOrEqualTo(3);
-      assertThat(open.lastError()).contains("delivery.timeout.ms");
+      assertThat(open.lastError())
+          .contains("bootstrap.servers (" + broker.bootstrapServers() + ")");
 
       broker.restart();
       emitting.get(60, TimeUnit.SECONDS);
