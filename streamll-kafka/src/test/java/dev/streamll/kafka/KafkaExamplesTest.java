@@ -10,6 +10,7 @@ import dev.streamll.StreamllConfig;
 import dev.streamll.event.EventCodec;
 import dev.streamll.event.StreamllEvent;
 import dev.streamll.forward.EventFilter;
+import dev.streamll.kafka.examples.DocSnippets;
 import dev.streamll.kafka.examples.EventValidator;
 import dev.streamll.kafka.examples.ExecutionReplay;
 import dev.streamll.kafka.examples.ExecutionTreeConsumer;
@@ -161,6 +162,28 @@ class KafkaExamplesTest {
         .contains("schema_version 2.0 is not 1.0");
     assertThat(validator.problems("1.0", "{\"event_id\":1}".getBytes(StandardCharsets.UTF_8)))
         .isNotEmpty();
+  }
+
+  @Test
+  void theDocumentedConfigurationsBuild() throws Exception {
+    assertThat(DocSnippets.confluentCloud("KEY", "SECRET").settings())
+        .containsEntry("security.protocol", "SASL_SSL");
+    assertThat(DocSnippets.amazonMskIam().settings())
+        .containsEntry("sasl.mechanism", "AWS_MSK_IAM");
+    assertThat(
+            DocSnippets.azureEventHubs("Endpoint=sb://x/;SharedAccessKeyName=k;SharedAccessKey=v")
+                .settings())
+        .containsEntry("sasl.mechanism", "PLAIN");
+    assertThat(DocSnippets.mutualTls("a", "b").settings())
+        .containsEntry("security.protocol", "SSL");
+    java.nio.file.Path file = java.nio.file.Files.createTempFile("client", ".properties");
+    java.nio.file.Files.writeString(
+        file, "security.protocol=SASL_SSL\nsasl.mechanism=SCRAM-SHA-512\n");
+    assertThat(DocSnippets.fromClientProperties(file).settings())
+        .containsEntry("sasl.mechanism", "SCRAM-SHA-512");
+    java.nio.file.Files.delete(file);
+    assertThat(DocSnippets.tuned().toString()).isEqualTo("kafka://broker1:9092/llm_events");
+    assertThat(DocSnippets.filtered().sinks()).hasSize(3);
   }
 
   @Test
