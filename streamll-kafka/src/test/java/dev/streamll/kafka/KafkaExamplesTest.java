@@ -54,6 +54,7 @@ class KafkaExamplesTest {
     try (Streamll streamll =
         Streamll.create(
             StreamllConfig.builder()
+                .inMemoryJournal()
                 .sink(base + topic)
                 .sink(SinkConfig.of(base + llmOnlyTopic).filter(EventFilter.operations("llm_call")))
                 .build())) {

@@ -77,6 +77,7 @@ class KafkaOutageTest {
     try (Streamll streamll =
         Streamll.create(
             StreamllConfig.builder()
+                .inMemoryJournal()
                 .sink(SinkConfig.of(url).options(options))
                 .blockWhenFull(Duration.ofSeconds(60))
                 .build())) {

@@ -65,7 +65,12 @@ class KafkaSinkTest {
     broker.createTopic(topic, 6, Map.of());
     CollectingSink journalOrder = new CollectingSink("journal-order");
     try (Streamll streamll =
-        Streamll.create(StreamllConfig.builder().sink(url(topic)).sink(journalOrder).build())) {
+        Streamll.create(
+            StreamllConfig.builder()
+                .inMemoryJournal()
+                .sink(url(topic))
+                .sink(journalOrder)
+                .build())) {
       ExecutorService threads = Executors.newFixedThreadPool(4);
       List<Future<?>> runs = new ArrayList<>();
       for (int t = 0; t < 4; t++) {
@@ -210,6 +215,7 @@ class KafkaSinkTest {
             () ->
                 Streamll.create(
                     StreamllConfig.builder()
+                        .inMemoryJournal()
                         .sink(url(topic) + "?producer.max.block.ms=1500")
                         .build()))
         .isInstanceOf(IllegalStateException.class)

@@ -86,7 +86,8 @@ public final class KafkaLatency {
     broker.createTopic(topic, PARTITIONS);
     KafkaSink sink =
         KafkaSink.builder().bootstrapServers(broker.bootstrapServers()).topic(topic).build();
-    try (Streamll streamll = Streamll.create(StreamllConfig.builder().sink(sink).build())) {
+    try (Streamll streamll =
+        Streamll.create(StreamllConfig.builder().inMemoryJournal().sink(sink).build())) {
       return measure(broker, topic, seconds, rate, sent -> streamll.emit(event(sent)));
     }
   }

@@ -165,6 +165,7 @@ public final class KafkaThroughput {
     try (Streamll streamll =
         Streamll.create(
             StreamllConfig.builder()
+                .inMemoryJournal()
                 .sink(
                     SinkConfig.of(sink)
                         .options(ForwarderOptions.builder().maxBatchSize(batch).build()))
