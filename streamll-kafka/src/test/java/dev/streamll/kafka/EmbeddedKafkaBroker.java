@@ -45,16 +45,21 @@ final class EmbeddedKafkaBroker implements AutoCloseable {
         });
   }
 
+  static final String ADMIN_PASSWORD = "admin-secret";
+
   private final Path dataDir;
   private final Map<String, String> overrides;
+  private final Map<String, String> users;
   private int port;
   private int controllerPort;
   private KafkaConfig config;
   private KafkaRaftServer server;
 
-  private EmbeddedKafkaBroker(Path dataDir, Map<String, String> overrides) {
+  private EmbeddedKafkaBroker(
+      Path dataDir, Map<String, String> overrides, Map<String, String> users) {
     this.dataDir = dataDir;
     this.overrides = Map.copyOf(overrides);
+    this.users = Map.copyOf(users);
   }
 
   /**
@@ -62,7 +67,19 @@ final class EmbeddedKafkaBroker implements AutoCloseable {
    * as {@code auto.create.topics.enable}.
    */
   static EmbeddedKafkaBroker start(Path dataDir, Map<String, String> overrides) {
-    EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(dataDir, overrides);
+    return start(new EmbeddedKafkaBroker(dataDir, overrides, Map.of()));
+  }
+
+  /**
+   * Starts a broker whose client listener requires SASL/PLAIN and authorizes with ACLs (none are
+   * granted): {@code users} maps user names to passwords; user {@code admin} (password {@link
+   * #ADMIN_PASSWORD}) is a super user.
+   */
+  static EmbeddedKafkaBroker startSecured(Path dataDir, Map<String, String> users) {
+    return start(new EmbeddedKafkaBroker(dataDir, Map.of(), users));
+  }
+
+  private static EmbeddedKafkaBroker start(EmbeddedKafkaBroker broker) {
     RuntimeException last = null;
     // A free port found now can be taken before the broker binds it: try fresh ports a few times.
     for (int attempt = 0; attempt < 3; attempt++) {
@@ -124,12 +141,61 @@ final class EmbeddedKafkaBroker implements AutoCloseable {
     props.put("transaction.state.log.min.isr", "1");
     props.put("group.initial.rebalance.delay.ms", "0");
     props.put("log.segment.bytes", String.valueOf(64 << 20));
+    if (!users.isEmpty()) {
+      secure(props);
+    }
     props.putAll(overrides);
     config = KafkaConfig.fromProps(props, false);
     format();
     server = new KafkaRaftServer(config, Time.SYSTEM);
     server.startup();
     awaitReady();
+  }
+
+  private void secure(Properties props) {
+    props.put(
+        "listeners",
+        "SASL_PLAINTEXT://localhost:" + port + ",CONTROLLER://localhost:" + controllerPort);
+    props.put("advertised.listeners", "SASL_PLAINTEXT://localhost:" + port);
+    props.put("inter.broker.listener.name", "SASL_PLAINTEXT");
+    props.put(
+        "listener.security.protocol.map", "SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT");
+    props.put("sasl.enabled.mechanisms", "PLAIN");
+    props.put("sasl.mechanism.inter.broker.protocol", "PLAIN");
+    StringBuilder jaas =
+        new StringBuilder(
+            "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"admin\""
+                + " password=\""
+                + ADMIN_PASSWORD
+                + "\" user_admin=\""
+                + ADMIN_PASSWORD
+                + "\"");
+    users.forEach(
+        (user, password) ->
+            jaas.append(" user_").append(user).append("=\"").append(password).append("\""));
+    props.put("listener.name.sasl_plaintext.plain.sasl.jaas.config", jaas.append(";").toString());
+    props.put("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
+    // The controller listener is plaintext inside this JVM: its ANONYMOUS principal is trusted.
+    props.put("super.users", "User:admin;User:ANONYMOUS");
+    props.put("allow.everyone.if.no.acl.found", "false");
+  }
+
+  /** Client properties for {@code user} on a secured broker; empty for a plaintext one. */
+  Map<String, String> clientSecurity(String user, String password) {
+    if (users.isEmpty()) {
+      return Map.of();
+    }
+    return Map.of(
+        "security.protocol",
+        "SASL_PLAINTEXT",
+        "sasl.mechanism",
+        "PLAIN",
+        "sasl.jaas.config",
+        "org.apache.kafka.common.security.plain.PlainLoginModule required username=\""
+            + user
+            + "\" password=\""
+            + password
+            + "\";");
   }
 
   private void format() {
@@ -185,6 +251,7 @@ final class EmbeddedKafkaBroker implements AutoCloseable {
     props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
     props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000);
     props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
+    props.putAll(clientSecurity("admin", ADMIN_PASSWORD));
     return Admin.create(props);
   }
 
