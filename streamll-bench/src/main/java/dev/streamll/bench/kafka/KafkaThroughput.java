@@ -122,15 +122,30 @@ public final class KafkaThroughput {
       "linger.ms=5",
       "compression.type=" + compression
     };
-    PrintStream original = System.out;
+    PrintStream originalOut = System.out;
+    PrintStream originalErr = System.err;
     ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    ByteArrayOutputStream errors = new ByteArrayOutputStream();
     System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+    System.setErr(new PrintStream(errors, true, StandardCharsets.UTF_8));
     try {
       ProducerPerformance.main(args);
     } finally {
-      System.setOut(original);
+      System.setOut(originalOut);
+      System.setErr(originalErr);
     }
     String output = captured.toString(StandardCharsets.UTF_8);
+    long failedSends =
+        (output + errors.toString(StandardCharsets.UTF_8))
+            .lines()
+            .filter(line -> line.contains("Exception"))
+            .count();
+    if (failedSends > 0) {
+      // Its rate then counts records that were never written: the comparison is void.
+      System.out.printf(
+          "warning: ProducerPerformance (%s) reported %d failed sends; discard this pair%n",
+          compression, failedSends);
+    }
     String summary = null;
     for (String line : output.split("\n")) {
       if (line.contains("records sent") && line.contains("50th")) {
