@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,6 +24,7 @@ import org.apache.kafka.common.utils.Exit;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.metadata.storage.Formatter;
 import org.apache.kafka.server.common.MetadataVersion;
+import org.awaitility.Awaitility;
 
 /**
  * A real single-node KRaft Kafka broker (broker and controller in one server) inside the test JVM:
@@ -255,13 +257,28 @@ final class EmbeddedKafkaBroker implements AutoCloseable {
     return Admin.create(props);
   }
 
-  /** Creates a topic and waits until it exists. */
+  /**
+   * Creates a topic and waits until every partition has a leader, so the first produce does not
+   * race the topic's creation.
+   */
   void createTopic(String topic, int partitions, Map<String, String> configs) {
     try (Admin admin = admin()) {
       admin
           .createTopics(List.of(new NewTopic(topic, partitions, (short) 1).configs(configs)))
           .all()
           .get(30, TimeUnit.SECONDS);
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () ->
+                  admin
+                      .describeTopics(List.of(topic))
+                      .allTopicNames()
+                      .get(10, TimeUnit.SECONDS)
+                      .get(topic)
+                      .partitions()
+                      .stream()
+                      .allMatch(partition -> partition.leader() != null));
     } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
       throw new IllegalStateException("creating topic " + topic + " failed", e);
     } catch (InterruptedException e) {
