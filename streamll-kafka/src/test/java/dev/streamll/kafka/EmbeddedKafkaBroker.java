@@ -102,14 +102,6 @@ final class EmbeddedKafkaBroker implements AutoCloseable {
     return "localhost:" + port;
   }
 
-  int port() {
-    return port;
-  }
-
-  boolean running() {
-    return server != null;
-  }
-
   /**
    * Stops the broker (a clean shutdown); its port and data directory are kept for {@link #restart}.
    */
