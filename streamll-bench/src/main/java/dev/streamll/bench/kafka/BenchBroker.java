@@ -103,12 +103,29 @@ final class BenchBroker implements AutoCloseable {
     return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
   }
 
+  /**
+   * Creates a topic and waits until every partition has a leader: producing earlier can hit
+   * KAFKA-15591 (out-of-order sequence errors on a just-created partition), for both peers.
+   */
   void createTopic(String topic, int partitions) throws Exception {
     try (Admin admin = admin()) {
       admin
           .createTopics(List.of(new NewTopic(topic, partitions, (short) 1)))
           .all()
           .get(60, TimeUnit.SECONDS);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (!admin
+          .describeTopics(List.of(topic))
+          .allTopicNames()
+          .get(30, TimeUnit.SECONDS)
+          .get(topic)
+          .partitions()
+          .stream()
+          .allMatch(partition -> partition.leader() != null)) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("topic " + topic + " has no leaders after 60 s");
+        }
+      }
     }
   }
 
