@@ -110,7 +110,13 @@ final class RedisErrors {
             + (settings.isTls() ? "" : " (if it expects TLS, use a rediss:// URL)");
       }
     }
-    String message = error.getMessage();
-    return message == null ? error.getClass().getName() : message;
+    Throwable root = error;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String message = error.getMessage() == null ? error.getClass().getName() : error.getMessage();
+    return root == error
+        ? message
+        : message + " (cause: " + root.getClass().getSimpleName() + ": " + root.getMessage() + ")";
   }
 }
