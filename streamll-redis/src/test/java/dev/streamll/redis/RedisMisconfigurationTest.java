@@ -120,8 +120,7 @@ class RedisMisconfigurationTest {
     assertThat(startFailure(url))
         .contains("authentication failed: wrong password")
         .contains("redis://:***@127.0.0.1:" + secured.port());
-    assertThat(healthError(url, "authentication failed: wrong password"))
-        .contains("authentication failed: wrong password");
+    healthError(url, "authentication failed: wrong password");
   }
 
   @Test
