@@ -111,6 +111,8 @@ final class InstrumentationProxy implements InvocationHandler {
   }
 
   private Plan plan(Method method) {
+    // Non-public interfaces (common in applications and tests) need this for Method.invoke.
+    method.trySetAccessible();
     Instrumented onInterfaceMethod = method.getAnnotation(Instrumented.class);
     Instrumented onImplMethod = null;
     try {

@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -40,6 +41,8 @@ public final class EventCodec {
   public static final String TRUNCATED_MARKER = "_streamll_truncated";
   public static final int DEFAULT_MAX_PAYLOAD_BYTES = 1 << 20;
 
+  // Year 10000 needs five digits; the fast formatter handles four.
+  private static final long MAX_FAST_EPOCH_SECOND = 253_402_300_800L;
   private static final DateTimeFormatter TIMESTAMP =
       DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
 
@@ -75,8 +78,38 @@ public final class EventCodec {
     return mapper;
   }
 
+  /** ISO-8601 UTC with exactly six fractional digits, e.g. {@code 2026-11-25T16:31:42.123456Z}. */
   public static String formatTimestamp(Instant instant) {
-    return TIMESTAMP.format(instant.truncatedTo(ChronoUnit.MICROS));
+    long seconds = instant.getEpochSecond();
+    if (seconds < 0 || seconds >= MAX_FAST_EPOCH_SECOND) {
+      return TIMESTAMP.format(instant.truncatedTo(ChronoUnit.MICROS));
+    }
+    // The writer formats every event's timestamp: this avoids DateTimeFormatter's allocations.
+    LocalDate date = LocalDate.ofEpochDay(seconds / 86_400);
+    int secondOfDay = (int) (seconds % 86_400);
+    char[] out = new char[27];
+    digits(out, 0, date.getYear(), 4);
+    out[4] = '-';
+    digits(out, 5, date.getMonthValue(), 2);
+    out[7] = '-';
+    digits(out, 8, date.getDayOfMonth(), 2);
+    out[10] = 'T';
+    digits(out, 11, secondOfDay / 3600, 2);
+    out[13] = ':';
+    digits(out, 14, secondOfDay / 60 % 60, 2);
+    out[16] = ':';
+    digits(out, 17, secondOfDay % 60, 2);
+    out[19] = '.';
+    digits(out, 20, instant.getNano() / 1000, 6);
+    out[26] = 'Z';
+    return new String(out);
+  }
+
+  private static void digits(char[] out, int offset, int value, int width) {
+    for (int i = offset + width - 1; i >= offset; i--) {
+      out[i] = (char) ('0' + value % 10);
+      value /= 10;
+    }
   }
 
   /** The event as UTF-8 JSON, coerced and truncated as described above; never throws. */
@@ -167,8 +200,12 @@ public final class EventCodec {
       g.writeStringField("method_name", e.methodName());
       g.writeStringField("operation", e.operation());
       g.writeStringField("event_type", e.eventType());
-      g.writeFieldName("data");
-      mapper.writeValue(g, data);
+      g.writeObjectFieldStart("data");
+      for (Map.Entry<String, Object> entry : data.entrySet()) {
+        g.writeFieldName(entry.getKey());
+        writeValue(g, entry.getValue());
+      }
+      g.writeEndObject();
       g.writeObjectFieldStart("tags");
       for (Map.Entry<String, String> tag : tags.entrySet()) {
         g.writeStringField(tag.getKey(), tag.getValue());
@@ -181,6 +218,26 @@ public final class EventCodec {
       g.writeEndObject();
     }
     return out.toByteArray();
+  }
+
+  // Token events and most LLM-call data are strings and numbers: write those directly and leave
+  // everything else to the mapper, which costs a serializer lookup per value.
+  private void writeValue(JsonGenerator g, Object value) throws IOException {
+    if (value == null) {
+      g.writeNull();
+    } else if (value instanceof String) {
+      g.writeString((String) value);
+    } else if (value instanceof Integer) {
+      g.writeNumber((Integer) value);
+    } else if (value instanceof Long) {
+      g.writeNumber((Long) value);
+    } else if (value instanceof Double) {
+      g.writeNumber((Double) value);
+    } else if (value instanceof Boolean) {
+      g.writeBoolean((Boolean) value);
+    } else {
+      mapper.writeValue(g, value);
+    }
   }
 
   /**

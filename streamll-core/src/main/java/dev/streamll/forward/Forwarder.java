@@ -280,7 +280,7 @@ public final class Forwarder implements AutoCloseable {
       throw new IllegalStateException("sink " + sink.name() + " threw " + cause, cause);
     } catch (TimeoutException e) {
       call.cancel(true);
-      replaceWriterIfStuck();
+      replaceWriter();
       throw new TimeoutException(
           "sink "
               + sink.name()
@@ -291,15 +291,18 @@ public final class Forwarder implements AutoCloseable {
     }
   }
 
-  /** A write that ignores interruption keeps its thread; later batches get a fresh one. */
-  private void replaceWriterIfStuck() throws InterruptedException {
-    ExecutorService stuck = writer;
-    stuck.shutdown();
-    if (!stuck.awaitTermination(100, TimeUnit.MILLISECONDS)) {
+  /**
+   * After a timeout the next batch always gets a fresh thread, so a write that ignores interruption
+   * can hold only its own thread, never the forwarder.
+   */
+  private void replaceWriter() throws InterruptedException {
+    ExecutorService timedOut = writer;
+    writer = newWriter();
+    timedOut.shutdown();
+    if (!timedOut.awaitTermination(100, TimeUnit.MILLISECONDS)) {
       log.error(
           "sink {} ignored interruption after its write timed out; abandoning that thread",
           sink.name());
-      writer = newWriter();
     }
   }
 

@@ -22,7 +22,7 @@ public final class SinkUrl {
     this.raw = raw;
     this.uri = uri;
     this.scheme = uri.getScheme().toLowerCase(java.util.Locale.ROOT);
-    this.options = Collections.unmodifiableMap(parseQuery(uri.getRawQuery()));
+    this.options = Collections.unmodifiableMap(parseQuery(rawQuery(uri)));
   }
 
   /**
@@ -37,7 +37,8 @@ public final class SinkUrl {
     }
     String trimmed = url.trim();
     try {
-      URI uri = new URI(trimmed);
+      // "terminal:" alone is a valid address here but not a valid java.net.URI.
+      URI uri = new URI(trimmed.endsWith(":") ? trimmed + "/" : trimmed);
       if (uri.getScheme() == null) {
         throw new IllegalArgumentException(
             "sink URL '"
@@ -50,6 +51,16 @@ public final class SinkUrl {
       throw new IllegalArgumentException(
           "sink URL '" + redact(trimmed) + "' is malformed: " + e.getReason(), e);
     }
+  }
+
+  // Opaque URIs such as terminal:?tokens=false have no parsed query; take it from the scheme part.
+  private static String rawQuery(URI uri) {
+    if (!uri.isOpaque()) {
+      return uri.getRawQuery();
+    }
+    String ssp = uri.getRawSchemeSpecificPart();
+    int q = ssp.indexOf('?');
+    return q < 0 ? null : ssp.substring(q + 1);
   }
 
   private static Map<String, String> parseQuery(String query) {

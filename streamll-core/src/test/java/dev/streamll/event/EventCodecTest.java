@@ -48,6 +48,22 @@ class EventCodecTest {
   }
 
   @Test
+  void fastTimestampFormatAgreesWithTheJdkFormatter() {
+    java.time.format.DateTimeFormatter jdk =
+        java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'")
+            .withZone(java.time.ZoneOffset.UTC);
+    java.util.Random random = new java.util.Random(42);
+    for (int i = 0; i < 10_000; i++) {
+      Instant instant =
+          Instant.ofEpochSecond(
+              (long) (random.nextDouble() * 253_402_300_799L), random.nextInt(1_000_000_000));
+      assertThat(EventCodec.formatTimestamp(instant))
+          .isEqualTo(jdk.format(instant.truncatedTo(java.time.temporal.ChronoUnit.MICROS)));
+    }
+    assertThat(EventCodec.formatTimestamp(Instant.EPOCH)).isEqualTo("1970-01-01T00:00:00.000000Z");
+  }
+
+  @Test
   void eventIdsAreUuidV7AndTimeOrdered() {
     String first = EventIds.newId(1_700_000_000_000L);
     String second = EventIds.newId(1_700_000_000_001L);

@@ -18,6 +18,7 @@ public final class CollectingSink implements Sink {
   private final List<EncodedEvent> confirmed = new CopyOnWriteArrayList<>();
   private final AtomicInteger writes = new AtomicInteger();
   private volatile Consumer<List<EncodedEvent>> behaviour = batch -> {};
+  private volatile RuntimeException startError;
 
   public CollectingSink(String name) {
     this.name = name;
@@ -39,6 +40,19 @@ public final class CollectingSink implements Sink {
         batch -> {
           throw error;
         });
+  }
+
+  /** Makes {@link #start()} throw, as a sink with bad configuration would. */
+  public CollectingSink failStartWith(RuntimeException error) {
+    this.startError = error;
+    return this;
+  }
+
+  @Override
+  public void start() {
+    if (startError != null) {
+      throw startError;
+    }
   }
 
   public CollectingSink healthy() {

@@ -1,0 +1,69 @@
+package dev.streamll.journal;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+/** A {@link Cursor} of a {@link FileJournal}, persisted as a {@link CursorFile} on every commit. */
+final class FileCursor implements Cursor {
+  private final FileJournal journal;
+  private final String name;
+  private final Path file;
+  private volatile long position;
+  private volatile long dropped;
+
+  FileCursor(FileJournal journal, String name, Path file, long position, long dropped) {
+    this.journal = journal;
+    this.name = name;
+    this.file = file;
+    this.position = position;
+    this.dropped = dropped;
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public long position() {
+    return position;
+  }
+
+  @Override
+  public long dropped() {
+    return dropped;
+  }
+
+  @Override
+  public void commit(long nextSequence) {
+    synchronized (this) {
+      long target = Math.min(nextSequence, journal.nextSequence());
+      if (target <= position) {
+        return;
+      }
+      persist(target, dropped);
+      position = target;
+    }
+    journal.cursorMoved();
+  }
+
+  /** Moves the cursor past records that {@link FullPolicy#DROP_OLDEST} is deleting. */
+  synchronized long dropBefore(long end) {
+    if (position >= end) {
+      return 0;
+    }
+    long lost = end - position;
+    persist(end, dropped + lost);
+    dropped += lost;
+    position = end;
+    return lost;
+  }
+
+  void persist(long newPosition, long newDropped) {
+    try {
+      CursorFile.write(file, new CursorFile.State(newPosition, newDropped), journal.forceCursors());
+    } catch (IOException e) {
+      throw journal.cursorFailure(name, e);
+    }
+  }
+}
