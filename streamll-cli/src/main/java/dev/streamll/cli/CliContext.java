@@ -1,23 +1,18 @@
 package dev.streamll.cli;
 
-import dev.streamll.cli.journal.JournalOpener;
 import java.nio.file.Path;
 import java.util.Map;
 
 /**
  * What the commands need from the process they run in, as a value so tests can run them in-process
- * with their own working directory, environment and journal opener.
+ * with their own working directory and environment.
  *
  * @param workingDirectory relative paths (the default journal, {@code --journal}) resolve here
  * @param environment {@code STREAMLL_HOME}, {@code STREAMLL_SINKS} and {@code NO_COLOR} are read
  * @param interactive whether standard output is a terminal: colours and progress bars only then
- * @param journals opens journal directories for reading while their writer may still run
  */
 public record CliContext(
-    Path workingDirectory,
-    Map<String, String> environment,
-    boolean interactive,
-    JournalOpener journals) {
+    Path workingDirectory, Map<String, String> environment, boolean interactive) {
 
   public CliContext {
     workingDirectory = workingDirectory.toAbsolutePath().normalize();
@@ -26,8 +21,7 @@ public record CliContext(
 
   /** The context of this JVM: its working directory, environment and console. */
   public static CliContext system() {
-    return new CliContext(
-        Path.of(""), System.getenv(), System.console() != null, JournalOpener.fileJournals());
+    return new CliContext(Path.of(""), System.getenv(), System.console() != null);
   }
 
   /** {@code $STREAMLL_HOME}, or {@code ./.streamll} in the working directory. */

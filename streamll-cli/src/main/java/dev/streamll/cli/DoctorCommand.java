@@ -166,7 +166,7 @@ final class DoctorCommand implements Callable<Integer> {
               + ": not created yet; your application or ./streamll demo creates it on first run");
       return true;
     }
-    try (JournalEventSource events = JournalEventSource.open(directory, context.journals())) {
+    try (JournalEventSource events = JournalEventSource.open(directory)) {
       long first = events.firstSequence();
       long next = events.nextSequence();
       String writable = Files.isWritable(directory) ? "" : "; the directory is NOT writable";
@@ -198,25 +198,29 @@ final class DoctorCommand implements Callable<Integer> {
   /** Runs the checks for one sink; returns null when it passed, else what went wrong and why. */
   private String checkSink(String url, Duration limit) {
     SinkUrl parsed;
-    Sink sink;
     try {
       parsed = SinkUrl.parse(url);
-      sink = Sinks.create(url);
     } catch (IllegalArgumentException e) {
       return e.getMessage();
     }
     List<String> passed = new ArrayList<>();
+    List<String[]> endpoints = endpoints(parsed);
+    for (String[] endpoint : endpoints) {
+      String problem = reach(parsed.scheme(), endpoint[0], Integer.parseInt(endpoint[1]), limit);
+      if (problem != null) {
+        return "not reachable — " + problem;
+      }
+    }
+    if (!endpoints.isEmpty()) {
+      passed.add("reachable");
+    }
+    Sink sink;
     try {
-      List<String[]> endpoints = endpoints(parsed);
-      for (String[] endpoint : endpoints) {
-        String problem = reach(parsed.scheme(), endpoint[0], Integer.parseInt(endpoint[1]), limit);
-        if (problem != null) {
-          return "not reachable — " + problem;
-        }
-      }
-      if (!endpoints.isEmpty()) {
-        passed.add("reachable");
-      }
+      sink = Sinks.create(url);
+    } catch (IllegalArgumentException e) {
+      return e.getMessage();
+    }
+    try {
       ExecutorService worker = Executors.newSingleThreadExecutor(this::daemon);
       try {
         String problem = step(worker, limit, sink::start);

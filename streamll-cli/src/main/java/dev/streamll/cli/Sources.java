@@ -23,17 +23,16 @@ final class Sources {
   /** Opens {@code spec}, or the default journal when it is null. */
   static EventSource open(String spec, CliContext context) {
     if (spec == null) {
-      return JournalEventSource.open(context.defaultJournal(), context.journals());
+      return JournalEventSource.open(context.defaultJournal());
     }
     if (!URL.matcher(spec).matches() || WINDOWS_DRIVE.matcher(spec).matches()) {
-      return JournalEventSource.open(context.resolve(spec), context.journals());
+      return JournalEventSource.open(context.resolve(spec));
     }
     SinkUrl url = parse(spec);
     if (url.scheme().equals("journal")) {
       try {
         return JournalEventSource.open(
-            JournalEventSourceProvider.directory(url, context.workingDirectory()),
-            context.journals());
+            JournalEventSourceProvider.directory(url, context.workingDirectory()));
       } catch (IllegalArgumentException e) {
         throw CliException.usage(e.getMessage(), e);
       }

@@ -14,7 +14,7 @@ class CliBasicsTest {
   @ParameterizedTest
   @ValueSource(strings = {"demo", "tail", "stats", "replay", "doctor"})
   void everyCommandHasHelp(String command) {
-    CliHarness.Result result = new CliHarness(dir, new SharedJournals()).run(command, "--help");
+    CliHarness.Result result = new CliHarness(dir).run(command, "--help");
 
     assertThat(result.exitCode()).isZero();
     assertThat(result.out()).startsWith("Usage: streamll " + command).contains("--verbose");
@@ -22,7 +22,7 @@ class CliBasicsTest {
 
   @Test
   void noCommandOrAnUnknownOneIsAUsageError() {
-    CliHarness cli = new CliHarness(dir, new SharedJournals());
+    CliHarness cli = new CliHarness(dir);
 
     CliHarness.Result none = cli.run();
     CliHarness.Result unknown = cli.run("tial");
@@ -35,9 +35,7 @@ class CliBasicsTest {
 
   @Test
   void helpIsColouredOnlyOnATerminal() {
-    assertThat(new CliHarness(dir, new SharedJournals()).run("--help").out())
-        .doesNotContain("\u001b[");
-    assertThat(new CliHarness(dir, new SharedJournals()).interactive(true).run("--help").out())
-        .contains("\u001b[");
+    assertThat(new CliHarness(dir).run("--help").out()).doesNotContain("\u001b[");
+    assertThat(new CliHarness(dir).interactive(true).run("--help").out()).contains("\u001b[");
   }
 }

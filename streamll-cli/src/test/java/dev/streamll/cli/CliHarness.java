@@ -1,6 +1,5 @@
 package dev.streamll.cli;
 
-import dev.streamll.cli.journal.JournalOpener;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
@@ -12,12 +11,10 @@ import picocli.CommandLine;
 final class CliHarness {
   private final Path workingDirectory;
   private final Map<String, String> environment = new HashMap<>();
-  private final JournalOpener journals;
   private boolean interactive;
 
-  CliHarness(Path workingDirectory, JournalOpener journals) {
+  CliHarness(Path workingDirectory) {
     this.workingDirectory = workingDirectory;
-    this.journals = journals;
   }
 
   CliHarness env(String key, String value) {
@@ -31,7 +28,7 @@ final class CliHarness {
   }
 
   CliContext context() {
-    return new CliContext(workingDirectory, environment, interactive, journals);
+    return new CliContext(workingDirectory, environment, interactive);
   }
 
   record Result(int exitCode, String out, String err) {

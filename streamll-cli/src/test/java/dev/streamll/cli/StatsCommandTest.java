@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.streamll.journal.InMemoryJournal;
+import dev.streamll.journal.FileJournal;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -16,14 +18,14 @@ import org.junit.jupiter.api.io.TempDir;
 class StatsCommandTest {
   @TempDir Path dir;
 
-  private final SharedJournals journals = new SharedJournals();
+  private final List<FileJournal> writers = new ArrayList<>();
   private CliHarness cli;
   private Events events;
 
   @BeforeEach
   void setUp() throws Exception {
-    cli = new CliHarness(dir, journals);
-    InMemoryJournal journal = journals.create(dir.resolve(".streamll/journal"));
+    cli = new CliHarness(dir);
+    FileJournal journal = writer(dir.resolve(".streamll/journal"));
     events = new Events(journal, Instant.parse("2026-11-25T10:00:00Z"));
   }
 
@@ -144,5 +146,17 @@ class StatsCommandTest {
         .startsWith("llm_call");
     assertThat(unknown.exitCode()).isEqualTo(2);
     assertThat(unknown.err()).contains("cannot group by 'colour'");
+  }
+
+  /** A journal written by this test while the commands read it, as an application would. */
+  private FileJournal writer(Path directory) {
+    FileJournal journal = FileJournal.open(directory);
+    writers.add(journal);
+    return journal;
+  }
+
+  @AfterEach
+  void closeWriters() {
+    writers.forEach(FileJournal::close);
   }
 }

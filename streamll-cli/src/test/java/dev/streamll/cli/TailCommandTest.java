@@ -4,15 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.streamll.event.StreamllEvent;
-import dev.streamll.journal.InMemoryJournal;
+import dev.streamll.journal.FileJournal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,15 +22,15 @@ import org.junit.jupiter.api.io.TempDir;
 class TailCommandTest {
   @TempDir Path dir;
 
-  private final SharedJournals journals = new SharedJournals();
+  private final List<FileJournal> writers = new ArrayList<>();
   private CliHarness cli;
-  private InMemoryJournal journal;
+  private FileJournal journal;
   private Events events;
 
   @BeforeEach
   void setUp() throws Exception {
-    cli = new CliHarness(dir, journals);
-    journal = journals.create(dir.resolve(".streamll/journal"));
+    cli = new CliHarness(dir);
+    journal = writer(dir.resolve(".streamll/journal"));
     events = new Events(journal, Instant.parse("2026-11-25T10:00:00Z"));
   }
 
@@ -119,7 +121,7 @@ class TailCommandTest {
 
   @Test
   void aMissingJournalIsAOneLineErrorPointingAtTheDemo() {
-    CliHarness.Result result = new CliHarness(dir.resolve("elsewhere"), journals).run("tail");
+    CliHarness.Result result = new CliHarness(dir.resolve("elsewhere")).run("tail");
 
     assertThat(result.exitCode()).isEqualTo(1);
     assertThat(result.err().lines().toList())
@@ -169,5 +171,17 @@ class TailCommandTest {
 
     assertThat(result.exitCode()).isEqualTo(2);
     assertThat(result.err()).contains("\tat dev.streamll.cli.");
+  }
+
+  /** A journal written by this test while the commands read it, as an application would. */
+  private FileJournal writer(Path directory) {
+    FileJournal journal = FileJournal.open(directory);
+    writers.add(journal);
+    return journal;
+  }
+
+  @AfterEach
+  void closeWriters() {
+    writers.forEach(FileJournal::close);
   }
 }

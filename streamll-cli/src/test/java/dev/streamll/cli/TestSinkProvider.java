@@ -10,10 +10,10 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * {@code test://NAME[:PORT]?…}: a {@link CollectingSink} kept under NAME so a test can see what a
- * command delivered through {@link dev.streamll.sink.Sinks}. Options: {@code failStart=MESSAGE}
- * fails {@code start()}; {@code failFrom=N} fails every batch holding a sequence at or above N;
- * {@code failWrite=MESSAGE} fails every write.
+ * {@code test://NAME?…} or {@code test://HOST:PORT/NAME?…}: a {@link CollectingSink} kept under
+ * NAME so a test can see what a command delivered through {@link dev.streamll.sink.Sinks}. Options:
+ * {@code failStart=MESSAGE} fails {@code start()}; {@code failFrom=N} fails every batch holding a
+ * sequence at or above N; {@code failWrite=MESSAGE} fails every write.
  */
 public final class TestSinkProvider implements SinkProvider {
   private static final Map<String, CollectingSink> SINKS = new ConcurrentHashMap<>();
@@ -33,7 +33,8 @@ public final class TestSinkProvider implements SinkProvider {
 
   @Override
   public Sink create(SinkUrl url) {
-    CollectingSink sink = sink(url.host());
+    String name = url.path().isEmpty() ? url.host() : url.path();
+    CollectingSink sink = sink(name);
     String failStart = url.option("failStart", null);
     long failFrom = url.longOption("failFrom", Long.MAX_VALUE);
     String failWrite = url.option("failWrite", null);
@@ -49,7 +50,7 @@ public final class TestSinkProvider implements SinkProvider {
     return new Sink() {
       @Override
       public String name() {
-        return "test://" + url.host();
+        return "test://" + name;
       }
 
       @Override

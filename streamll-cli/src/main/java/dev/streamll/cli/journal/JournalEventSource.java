@@ -2,6 +2,7 @@ package dev.streamll.cli.journal;
 
 import dev.streamll.event.EventCodec;
 import dev.streamll.journal.CorruptRecordException;
+import dev.streamll.journal.FileJournal;
 import dev.streamll.journal.Journal;
 import dev.streamll.journal.JournalException;
 import dev.streamll.journal.JournalReader;
@@ -38,12 +39,13 @@ public final class JournalEventSource implements EventSource {
   }
 
   /**
-   * Opens the journal in {@code directory} read-only; the opener rejects a directory that is not a
-   * journal.
+   * Opens the journal in {@code directory} read-only. This takes no lock, so it works while the
+   * application that writes the journal is running.
    *
    * @throws SinkException when {@code directory} does not exist or is a file, saying what to do
+   * @throws dev.streamll.journal.JournalException when it is not a journal or cannot be read
    */
-  public static JournalEventSource open(Path directory, JournalOpener opener) {
+  public static JournalEventSource open(Path directory) {
     if (!Files.exists(directory)) {
       throw new SinkException(
           "no journal at "
@@ -55,7 +57,7 @@ public final class JournalEventSource implements EventSource {
           directory + " is a file, not a journal: pass the journal's directory");
     }
     return new JournalEventSource(
-        "journal:" + directory, opener.openReadOnly(directory), new EventCodec());
+        "journal:" + directory, FileJournal.openReadOnly(directory), new EventCodec());
   }
 
   @Override

@@ -20,7 +20,7 @@ public final class JournalEventSourceProvider implements EventSourceProvider {
 
   @Override
   public EventSource open(SinkUrl url) {
-    return JournalEventSource.open(directory(url, Path.of("")), JournalOpener.fileJournals());
+    return JournalEventSource.open(directory(url, Path.of("")));
   }
 
   /** The directory a {@code journal:} URL names, resolved against {@code base}. */
