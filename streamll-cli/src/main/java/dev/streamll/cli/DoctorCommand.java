@@ -126,7 +126,7 @@ final class DoctorCommand implements Callable<Integer> {
         continue;
       }
       failed++;
-      fail(SinkUrl.redact(url) + ": " + problem);
+      fail(Style.label(SinkUrl.redact(url)) + " " + problem);
     }
     out.flush();
     if (failed > 0 || !healthy) {
@@ -247,7 +247,7 @@ final class DoctorCommand implements Callable<Integer> {
     } finally {
       sink.close();
     }
-    ok(parsed.redacted() + ": " + String.join(", ", passed));
+    ok(Style.label(parsed.redacted()) + " " + String.join(", ", passed));
     return null;
   }
 

@@ -60,11 +60,14 @@ final class ProgressBar {
         retries);
   }
 
-  /** Ends the progress line so the summary starts on a fresh one. */
-  void finish() {
-    if (enabled && drawn) {
-      out.print('\n');
-      out.flush();
+  /** Draws the final state and ends the line so the summary starts on a fresh one. */
+  void finish(long done, long failedAttempts) {
+    if (!enabled) {
+      return;
     }
+    out.print('\r');
+    out.print(line(done, failedAttempts, System.nanoTime()));
+    out.print('\n');
+    out.flush();
   }
 }

@@ -264,7 +264,7 @@ final class ReplayCommand implements Callable<Integer> {
       } finally {
         forwarder.close(Duration.ofSeconds(1));
         checkpoint(true);
-        progress.finish();
+        progress.finish(confirmed(), forwarder.health().failedAttempts());
         buffer.close();
       }
       long delivered = forwarder.health().delivered();
@@ -352,8 +352,8 @@ final class ReplayCommand implements Callable<Integer> {
       text.append("replayed ")
           .append(events.name())
           .append(" → ")
-          .append(SinkUrl.redact(target))
-          .append(": ")
+          .append(Style.label(SinkUrl.redact(target)))
+          .append(' ')
           .append(style.green(delivered + " delivered"))
           .append(", ")
           .append(failed > 0 ? style.red(failed + " failed") : failed + " failed");

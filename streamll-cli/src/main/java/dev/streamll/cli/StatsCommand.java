@@ -59,7 +59,7 @@ final class StatsCommand implements Callable<Integer> {
       paramLabel = "PERCENT",
       defaultValue = "20",
       description =
-          "Flag a version whose p95 duration is more than PERCENT %% above the previous"
+          "Flag a version whose p95 duration is more than PERCENT%% above the previous"
               + " version's (default: ${DEFAULT-VALUE}).")
   double p95Threshold;
 

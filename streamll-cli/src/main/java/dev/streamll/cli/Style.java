@@ -14,6 +14,11 @@ public final class Style {
     return color;
   }
 
+  /** {@code name} followed by a colon, once: {@code terminal:} stays as it is. */
+  public static String label(String name) {
+    return name.endsWith(":") ? name : name + ":";
+  }
+
   public String bold(String text) {
     return paint("\u001b[1m", text);
   }

@@ -80,7 +80,7 @@ class DoctorCommandTest {
                 + " them in the URL")
         .contains("reachable, authenticated, but not writable — stream is full")
         .contains("✗ gopher://x: sink URL 'gopher://x' has unknown scheme 'gopher'")
-        .contains("✓ terminal:: started, writable")
+        .contains("✓ terminal: started, writable")
         .contains("4 of 5 sink(s) failed.")
         .contains("• journal " + dir.resolve(".streamll/journal") + ": not created yet");
   }

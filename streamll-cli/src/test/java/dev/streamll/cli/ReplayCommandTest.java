@@ -59,6 +59,17 @@ class ReplayCommandTest {
   }
 
   @Test
+  void showsAProgressBarOnlyOnATerminal() {
+    CliHarness.Result onTerminal =
+        cli.interactive(true).run("replay", "journal", "--to", "test://" + target);
+    CliHarness.Result piped =
+        cli.interactive(false).run("replay", "journal", "--to", "test://" + target);
+
+    assertThat(onTerminal.err()).contains("\r[##############################] 100%  800/800");
+    assertThat(piped.err()).isEmpty();
+  }
+
+  @Test
   void filtersByTypeAndStartsFromASequenceOrATime() {
     CliHarness.Result errors =
         cli.run("replay", "journal", "--to", "test://" + target, "--type", "error");

@@ -2,6 +2,7 @@ package dev.streamll.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -21,13 +22,16 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Runs the {@code ./streamll} launcher as a user would, from another directory. It runs in the
  * integration-test phase, after {@code package} built target/streamll.jar, so the launcher finds
- * the jar current and does not build (asserted: a nested Maven build would take minutes).
+ * the jar current and does not build (asserted: a nested Maven build would take minutes). Selected
+ * into the unit-test phase by a {@code -Dtest} pattern, it skips itself: the jar is not built yet.
  */
 class StreamllLauncherIT {
   private static final Path LAUNCHER =
@@ -38,6 +42,23 @@ class StreamllLauncherIT {
 
   @TempDir Path cwd;
 
+  private final List<Process> started = new ArrayList<>();
+
+  @BeforeEach
+  void requirePackagedJar() {
+    assumeTrue(
+        Boolean.getBoolean("streamll.jar.packaged"),
+        "runs in the integration-test phase, after package built target/streamll.jar");
+  }
+
+  @AfterEach
+  void stopProcesses() {
+    for (Process process : started) {
+      process.descendants().forEach(ProcessHandle::destroyForcibly);
+      process.destroyForcibly();
+    }
+  }
+
   private record Run(int exitCode, String out, String err) {}
 
   private Process start(String... args) throws IOException {
@@ -47,7 +68,9 @@ class StreamllLauncherIT {
     ProcessBuilder builder = new ProcessBuilder(command).directory(cwd.toFile());
     builder.environment().remove("STREAMLL_HOME");
     builder.environment().remove("STREAMLL_REBUILD");
-    return builder.start();
+    Process process = builder.start();
+    started.add(process);
+    return process;
   }
 
   private Run run(String... args) throws Exception {
