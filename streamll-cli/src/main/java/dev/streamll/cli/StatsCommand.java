@@ -150,7 +150,7 @@ final class StatsCommand implements Callable<Integer> {
     try {
       return new RegressionCheck(p95Threshold / 100, errorThreshold / 100, minRuns);
     } catch (IllegalArgumentException e) {
-      throw new ParameterException(spec.commandLine(), e.getMessage(), e, null, null);
+      throw new ParameterException(spec.commandLine(), e.getMessage(), e);
     }
   }
 }

@@ -2,13 +2,10 @@ package dev.streamll.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.streamll.journal.FileJournal;
 import dev.streamll.sink.SinkUrl;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -17,11 +14,11 @@ import org.junit.jupiter.api.io.TempDir;
 class DoctorCommandTest {
   @TempDir Path dir;
 
-  private final List<FileJournal> writers = new ArrayList<>();
+  private final JournalWriters writers = new JournalWriters();
 
   @Test
   void aHealthySinkIsReachableAuthenticatedAndWritable() throws Exception {
-    new Events(writer(dir.resolve(".streamll/journal")), Instant.now())
+    new Events(writers.open(dir.resolve(".streamll/journal")), Instant.now())
         .span("A", null, 0.1, false, 0, Map.of());
     TestSinkProvider.reset("doctor-ok");
     CliHarness.Result result;
@@ -105,15 +102,8 @@ class DoctorCommandTest {
     assertThat(DoctorCommand.endpoints(SinkUrl.parse("terminal:"))).isEmpty();
   }
 
-  /** A journal written by this test while the commands read it, as an application would. */
-  private FileJournal writer(Path directory) {
-    FileJournal journal = FileJournal.open(directory);
-    writers.add(journal);
-    return journal;
-  }
-
   @AfterEach
   void closeWriters() {
-    writers.forEach(FileJournal::close);
+    writers.close();
   }
 }

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ReplayCommandTest {
   @TempDir Path dir;
 
-  private final List<FileJournal> writers = new ArrayList<>();
+  private final JournalWriters writers = new JournalWriters();
   private CliHarness cli;
   private Events events;
   private final List<StreamllEvent> stored = new ArrayList<>();
@@ -30,7 +30,7 @@ class ReplayCommandTest {
   @BeforeEach
   void setUp(org.junit.jupiter.api.TestInfo test) throws Exception {
     cli = new CliHarness(dir);
-    FileJournal journal = writer(dir.resolve("journal"));
+    FileJournal journal = writers.open(dir.resolve("journal"));
     events = new Events(journal, Instant.parse("2026-11-25T10:00:00Z"));
     for (int i = 0; i < 200; i++) {
       stored.addAll(events.span("M" + (i % 3), null, 0.1, i % 7 == 0, 2, Map.of()));
@@ -132,7 +132,7 @@ class ReplayCommandTest {
 
   @Test
   void aCursorOfAnotherSourceIsRefused() throws Exception {
-    writer(dir.resolve("other"));
+    writers.open(dir.resolve("other"));
     cli.run("replay", "other", "--to", "test://" + target, "--cursor", "shared");
 
     CliHarness.Result result =
@@ -177,15 +177,8 @@ class ReplayCommandTest {
     assertThat(missingTarget.err()).contains("Missing required option: '--to=URL'");
   }
 
-  /** A journal written by this test while the commands read it, as an application would. */
-  private FileJournal writer(Path directory) {
-    FileJournal journal = FileJournal.open(directory);
-    writers.add(journal);
-    return journal;
-  }
-
   @AfterEach
   void closeWriters() {
-    writers.forEach(FileJournal::close);
+    writers.close();
   }
 }

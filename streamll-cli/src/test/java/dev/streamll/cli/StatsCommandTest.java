@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.streamll.journal.FileJournal;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -18,14 +17,14 @@ import org.junit.jupiter.api.io.TempDir;
 class StatsCommandTest {
   @TempDir Path dir;
 
-  private final List<FileJournal> writers = new ArrayList<>();
+  private final JournalWriters writers = new JournalWriters();
   private CliHarness cli;
   private Events events;
 
   @BeforeEach
   void setUp() throws Exception {
     cli = new CliHarness(dir);
-    FileJournal journal = writer(dir.resolve(".streamll/journal"));
+    FileJournal journal = writers.open(dir.resolve(".streamll/journal"));
     events = new Events(journal, Instant.parse("2026-11-25T10:00:00Z"));
   }
 
@@ -146,17 +145,13 @@ class StatsCommandTest {
         .startsWith("llm_call");
     assertThat(unknown.exitCode()).isEqualTo(2);
     assertThat(unknown.err()).contains("cannot group by 'colour'");
-  }
-
-  /** A journal written by this test while the commands read it, as an application would. */
-  private FileJournal writer(Path directory) {
-    FileJournal journal = FileJournal.open(directory);
-    writers.add(journal);
-    return journal;
+    CliHarness.Result noRuns = cli.run("stats", "--by", "module,version", "--min-runs", "0");
+    assertThat(noRuns.exitCode()).isEqualTo(2);
+    assertThat(noRuns.err()).contains("the minimum runs >= 1");
   }
 
   @AfterEach
   void closeWriters() {
-    writers.forEach(FileJournal::close);
+    writers.close();
   }
 }

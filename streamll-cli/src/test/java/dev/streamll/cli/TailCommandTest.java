@@ -5,6 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import dev.streamll.event.StreamllEvent;
 import dev.streamll.journal.FileJournal;
+import dev.streamll.sink.SinkUrl;
+import dev.streamll.source.EventSource;
+import dev.streamll.source.EventSourceProvider;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +16,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.ServiceLoader;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -22,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 class TailCommandTest {
   @TempDir Path dir;
 
-  private final List<FileJournal> writers = new ArrayList<>();
+  private final JournalWriters writers = new JournalWriters();
   private CliHarness cli;
   private FileJournal journal;
   private Events events;
@@ -30,7 +34,7 @@ class TailCommandTest {
   @BeforeEach
   void setUp() throws Exception {
     cli = new CliHarness(dir);
-    journal = writer(dir.resolve(".streamll/journal"));
+    journal = writers.open(dir.resolve(".streamll/journal"));
     events = new Events(journal, Instant.parse("2026-11-25T10:00:00Z"));
   }
 
@@ -98,6 +102,36 @@ class TailCommandTest {
   }
 
   @Test
+  void readsJournalUrlsAndPathsRelativeToTheWorkingDirectory() {
+    events.span("Retriever", null, 0.25, false, 0, Map.of());
+    String absolute = "journal:" + dir.resolve(".streamll/journal");
+
+    assertThat(cli.run("tail", absolute).out().lines()).hasSize(2);
+    assertThat(cli.run("tail", "journal:.streamll/journal").out().lines()).hasSize(2);
+    assertThat(cli.run("tail", ".streamll/journal").out().lines()).hasSize(2);
+    assertThat(cli.env("STREAMLL_HOME", ".streamll").run("tail").out().lines()).hasSize(2);
+  }
+
+  @Test
+  void theJournalSourceIsFoundThroughServiceLoaderToo() {
+    events.span("Retriever", null, 0.25, false, 0, Map.of());
+    EventSourceProvider provider =
+        ServiceLoader.load(EventSourceProvider.class).stream()
+            .map(ServiceLoader.Provider::get)
+            .filter(p -> p.schemes().contains("journal"))
+            .findFirst()
+            .orElseThrow();
+    List<String> types = new ArrayList<>();
+
+    try (EventSource source =
+        provider.open(SinkUrl.parse("journal:" + dir.resolve(".streamll/journal")))) {
+      source.read(false, event -> types.add(event.event().eventType()));
+    }
+
+    assertThat(types).containsExactly("start", "end");
+  }
+
+  @Test
   void coloursOnlyOnATerminalAndNotWithNoColor() {
     events.span("Retriever", null, 0.25, false, 0, Map.of());
 
@@ -153,6 +187,7 @@ class TailCommandTest {
     CliHarness.Result malformed = cli.run("tail", "redis://bad host:6379");
     CliHarness.Result unknown = cli.run("tail", "gopher://localhost/x");
     CliHarness.Result since = cli.run("tail", "--since", "yesterday");
+    CliHarness.Result limit = cli.run("tail", "--limit", "0");
 
     assertThat(malformed.exitCode()).isEqualTo(2);
     assertThat(malformed.err().lines().toList())
@@ -163,6 +198,8 @@ class TailCommandTest {
     assertThat(unknown.err()).contains("no event source for scheme 'gopher'").contains("journal");
     assertThat(since.exitCode()).isEqualTo(2);
     assertThat(since.err()).contains("'yesterday' is not a time").contains("tail --help");
+    assertThat(limit.exitCode()).isEqualTo(2);
+    assertThat(limit.err()).contains("--limit must be at least 1");
   }
 
   @Test
@@ -173,15 +210,8 @@ class TailCommandTest {
     assertThat(result.err()).contains("\tat dev.streamll.cli.");
   }
 
-  /** A journal written by this test while the commands read it, as an application would. */
-  private FileJournal writer(Path directory) {
-    FileJournal journal = FileJournal.open(directory);
-    writers.add(journal);
-    return journal;
-  }
-
   @AfterEach
   void closeWriters() {
-    writers.forEach(FileJournal::close);
+    writers.close();
   }
 }
