@@ -3,8 +3,10 @@ package dev.streamll;
 import dev.streamll.emit.OverflowPolicy;
 import dev.streamll.event.EventCodec;
 import dev.streamll.forward.MonotonicClock;
+import dev.streamll.journal.FileJournal;
 import dev.streamll.journal.InMemoryJournal;
 import dev.streamll.journal.Journal;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -51,6 +53,16 @@ public final class StreamllConfig {
 
   public static Builder builder() {
     return new Builder();
+  }
+
+  /**
+   * Where the journal lives unless configured: {@code $STREAMLL_HOME/journal} (or the system
+   * property {@code streamll.home}), else {@code ./.streamll/journal}.
+   */
+  public static Path defaultJournalDirectory() {
+    String home = System.getProperty("streamll.home", System.getenv("STREAMLL_HOME"));
+    Path base = home == null || home.isBlank() ? Path.of(".streamll") : Path.of(home);
+    return base.resolve("journal");
   }
 
   /**
@@ -120,8 +132,8 @@ public final class StreamllConfig {
   /** Builds a {@link StreamllConfig}. */
   public static final class Builder {
     private final List<SinkConfig> sinks = new ArrayList<>();
-    private Supplier<Journal> journal = InMemoryJournal::create;
-    private String journalDescription = "memory";
+    private Supplier<Journal> journal = () -> FileJournal.open(defaultJournalDirectory());
+    private String journalDescription = defaultJournalDirectory().toString();
     private int ringCapacity = DEFAULT_RING_CAPACITY;
     private OverflowPolicy overflowPolicy = OverflowPolicy.DROP;
     private Duration overflowTimeout = Duration.ZERO;
@@ -151,6 +163,15 @@ public final class StreamllConfig {
     public Builder sink(SinkConfig sink) {
       sinks.add(Objects.requireNonNull(sink, "sink"));
       return this;
+    }
+
+    /**
+     * Keeps the journal on disk in {@code directory} with default options (64 MiB segments, fsync
+     * every second). The default is {@link #defaultJournalDirectory()}.
+     */
+    public Builder journalDirectory(Path directory) {
+      Objects.requireNonNull(directory, "directory");
+      return journal(() -> FileJournal.open(directory), directory.toString());
     }
 
     /** Keeps the journal in memory: nothing survives the process (tests, read-only hosts). */

@@ -44,6 +44,7 @@ class ForwarderFaultTest {
     streamll =
         Streamll.create(
             StreamllConfig.builder()
+                .inMemoryJournal()
                 .clock(clock)
                 .sink(
                     SinkConfig.of(sink)
@@ -94,6 +95,7 @@ class ForwarderFaultTest {
     streamll =
         Streamll.create(
             StreamllConfig.builder()
+                .inMemoryJournal()
                 .sink(
                     SinkConfig.of(sink)
                         .options(
@@ -131,6 +133,7 @@ class ForwarderFaultTest {
     streamll =
         Streamll.create(
             StreamllConfig.builder()
+                .inMemoryJournal()
                 .sink(
                     SinkConfig.of(sink)
                         .options(
@@ -162,6 +165,7 @@ class ForwarderFaultTest {
     streamll =
         Streamll.create(
             StreamllConfig.builder()
+                .inMemoryJournal()
                 .sink(
                     SinkConfig.of(sink)
                         .options(

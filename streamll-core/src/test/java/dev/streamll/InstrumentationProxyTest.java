@@ -48,7 +48,8 @@ class InstrumentationProxyTest {
   }
 
   private final CollectingSink sink = new CollectingSink("collect");
-  private final Streamll streamll = Streamll.create(StreamllConfig.builder().sink(sink).build());
+  private final Streamll streamll =
+      Streamll.create(StreamllConfig.builder().inMemoryJournal().sink(sink).build());
 
   @AfterEach
   void close() {

@@ -35,7 +35,7 @@ class StreamllTest {
   }
 
   private Streamll start() {
-    return start(StreamllConfig.builder().sink(sink));
+    return start(StreamllConfig.builder().inMemoryJournal().sink(sink));
   }
 
   @AfterEach
@@ -111,7 +111,8 @@ class StreamllTest {
   @Test
   void tagsComeFromGlobalInstanceAndSpanLevels() {
     Streamll.globalTag("region", "eu");
-    Streamll streamll = start(StreamllConfig.builder().sink(sink).tag("service", "chat"));
+    Streamll streamll =
+        start(StreamllConfig.builder().inMemoryJournal().sink(sink).tag("service", "chat"));
     try (Span span = streamll.span("llm_call").tag("customer_id", "c-1").start()) {
       try (Span child = streamll.trace("retrieve")) {
         child.tag("k", "v");
@@ -155,6 +156,7 @@ class StreamllTest {
     Streamll streamll =
         start(
             StreamllConfig.builder()
+                .inMemoryJournal()
                 .sink(sink)
                 .sink(SinkConfig.of(alerts).filter(EventFilter.eventTypes(EventTypes.ERROR))));
     streamll.trace("ok").close();
@@ -173,6 +175,7 @@ class StreamllTest {
     Streamll streamll =
         start(
             StreamllConfig.builder()
+                .inMemoryJournal()
                 .sink(sink)
                 .ringCapacity(16)
                 .journal(() -> journal, "blocking"));
@@ -203,6 +206,7 @@ class StreamllTest {
     Streamll streamll =
         start(
             StreamllConfig.builder()
+                .inMemoryJournal()
                 .sink(sink)
                 .ringCapacity(4)
                 .blockWhenFull(Duration.ofMillis(50))
@@ -225,6 +229,7 @@ class StreamllTest {
     Streamll streamll =
         start(
             StreamllConfig.builder()
+                .inMemoryJournal()
                 .sink(sink)
                 .ringCapacity(4)
                 .blockWhenFull(Duration.ofSeconds(30))
@@ -287,7 +292,7 @@ class StreamllTest {
   void reconfiguringTheGlobalInstanceWhileEventsFlowLosesNothingAccepted() throws Exception {
     CollectingSink first = new CollectingSink("first");
     CollectingSink second = new CollectingSink("second");
-    Streamll.configure(StreamllConfig.builder().sink(first).build());
+    Streamll.configure(StreamllConfig.builder().inMemoryJournal().sink(first).build());
     AtomicLong accepted = new AtomicLong();
     AtomicBoolean stop = new AtomicBoolean();
     Thread producer =
@@ -302,7 +307,8 @@ class StreamllTest {
     producer.start();
     await().until(() -> accepted.get() > 10_000);
 
-    Streamll replacement = Streamll.configure(StreamllConfig.builder().sink(second).build());
+    Streamll replacement =
+        Streamll.configure(StreamllConfig.builder().inMemoryJournal().sink(second).build());
     await().until(() -> second.confirmed().size() > 1_000);
     stop.set(true);
     producer.join();
@@ -312,12 +318,43 @@ class StreamllTest {
   }
 
   @Test
+  void closeStopsEveryThreadTheInstanceStarted(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+    Set<Thread> before = streamllThreads();
+    Streamll streamll =
+        Streamll.create(
+            StreamllConfig.builder()
+                .journalDirectory(dir)
+                .sink(sink)
+                .sink(SinkConfig.of(new CollectingSink("second")))
+                .build());
+    streamll.trace("op").close();
+    assertThat(streamll.flush(Duration.ofSeconds(5)).complete()).isTrue();
+    assertThat(streamllThreads()).isNotEmpty();
+
+    streamll.close();
+
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(() -> assertThat(streamllThreads()).isSubsetOf(before));
+  }
+
+  private static Set<Thread> streamllThreads() {
+    Set<Thread> threads = new HashSet<>();
+    Thread.getAllStackTraces().keySet().stream()
+        .filter(Thread::isAlive)
+        .filter(thread -> thread.getName().startsWith("streamll-"))
+        .forEach(threads::add);
+    return threads;
+  }
+
+  @Test
   void aSinkThatCannotStartFailsConfigurationWithItsNameAndTheFix() {
     CollectingSink broken =
         new CollectingSink("redis://localhost:1")
             .failStartWith(
                 new IllegalStateException("connection refused — is redis-server running?"));
-    assertThatThrownBy(() -> start(StreamllConfig.builder().sink(broken)))
+    assertThatThrownBy(() -> start(StreamllConfig.builder().inMemoryJournal().sink(broken)))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("redis://localhost:1")
         .hasMessageContaining("connection refused")

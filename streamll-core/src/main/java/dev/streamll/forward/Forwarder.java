@@ -242,8 +242,10 @@ public final class Forwarder implements AutoCloseable {
         breaker.onFailure();
         if (attempt == 0) {
           log.warn("sink {} failed; retrying with backoff: {}", sink.name(), message);
+        } else if (before == CircuitState.HALF_OPEN) {
+          log.debug("sink {}: probe failed, circuit stays OPEN: {}", sink.name(), message);
         }
-        if (before != CircuitState.OPEN && breaker.state() == CircuitState.OPEN) {
+        if (before == CircuitState.CLOSED && breaker.state() == CircuitState.OPEN) {
           log.warn(
               "sink {}: circuit OPEN after {} consecutive failures; events wait in the journal."
                   + " Last error: {}",

@@ -49,7 +49,15 @@ public final class SinkUrl {
       return new SinkUrl(trimmed, uri);
     } catch (URISyntaxException e) {
       throw new IllegalArgumentException(
-          "sink URL '" + redact(trimmed) + "' is malformed: " + e.getReason(), e);
+          "sink URL '"
+              + redact(trimmed)
+              + "' is malformed: "
+              + e.getReason()
+              + " at index "
+              + e.getIndex()
+              + "; percent-encode special characters in values ({ → %7B, } → %7D, # → %23,"
+              + " space → %20)",
+          e);
     }
   }
 

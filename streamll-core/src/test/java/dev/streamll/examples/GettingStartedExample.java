@@ -35,6 +35,7 @@ class GettingStartedExample {
     Streamll streamll =
         Streamll.configure(
             StreamllConfig.builder()
+                .inMemoryJournal()
                 .sink("terminal:")
                 .inMemoryJournal()
                 .tag("service", "support-bot")

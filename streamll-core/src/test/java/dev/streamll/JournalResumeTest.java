@@ -1,0 +1,62 @@
+package dev.streamll;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.streamll.event.StreamllEvent;
+import dev.streamll.forward.ForwarderOptions;
+import dev.streamll.testing.CollectingSink;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Events a sink did not confirm wait in the on-disk journal for the next instance. */
+class JournalResumeTest {
+  @TempDir Path home;
+
+  private static SinkConfig sink(CollectingSink sink) {
+    return SinkConfig.of(sink)
+        .options(
+            ForwarderOptions.builder()
+                .backoff(Duration.ofMillis(5), Duration.ofMillis(20))
+                .circuitBreaker(1000, Duration.ofMillis(50))
+                .build());
+  }
+
+  @Test
+  void undeliveredEventsAreDeliveredByTheNextInstanceFromItsCursor() {
+    CollectingSink down = new CollectingSink("backend").failWith(new IllegalStateException("down"));
+    Set<String> emitted = new HashSet<>();
+    Streamll first =
+        Streamll.create(
+            StreamllConfig.builder()
+                .journalDirectory(home.resolve("journal"))
+                .checkSinksAtStart(false)
+                .sink(sink(down))
+                .build());
+    for (int i = 0; i < 500; i++) {
+      StreamllEvent event = StreamllEvent.builder().operation("op").build();
+      assertThat(first.emit(event)).isTrue();
+      emitted.add(event.eventId());
+    }
+    FlushResult closed = first.close(Duration.ofMillis(200));
+    assertThat(closed.complete()).isFalse();
+    assertThat(closed.outstandingBySink().get("backend")).isEqualTo(500);
+
+    CollectingSink up = new CollectingSink("backend");
+    try (Streamll second =
+        Streamll.create(
+            StreamllConfig.builder()
+                .journalDirectory(home.resolve("journal"))
+                .sink(sink(up))
+                .build())) {
+      assertThat(second.flush(Duration.ofSeconds(10)).complete()).isTrue();
+    }
+
+    Set<String> delivered = new HashSet<>();
+    up.events().forEach(e -> delivered.add(e.eventId()));
+    assertThat(delivered).isEqualTo(emitted);
+  }
+}
