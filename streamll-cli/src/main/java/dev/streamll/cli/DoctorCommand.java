@@ -356,7 +356,8 @@ final class DoctorCommand implements Callable<Integer> {
   }
 
   private static String advice(SinkUrl url, String problem) {
-    if (AUTH_FAILURE.matcher(problem).matches()) {
+    // Sinks often name the fix themselves; say it once.
+    if (AUTH_FAILURE.matcher(problem).matches() && !problem.contains("in the URL")) {
       return url.user() == null
           ? " — the server wants credentials: put them in the URL (scheme://user:password@host)"
           : " — check the user name and password in the URL";

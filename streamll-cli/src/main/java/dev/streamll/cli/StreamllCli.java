@@ -65,6 +65,8 @@ public final class StreamllCli implements Callable<Integer> {
     setIfAbsent("org.slf4j.simpleLogger.showThreadName", "false");
     setIfAbsent("org.slf4j.simpleLogger.showShortLogName", "true");
     setIfAbsent("org.slf4j.simpleLogger.levelInBrackets", "true");
+    // The demo's embedding runtime warns about a missing GPU on every start; that is expected.
+    setIfAbsent("org.slf4j.simpleLogger.log.ai.djl", verbose ? "info" : "error");
   }
 
   private static void setIfAbsent(String key, String value) {
