@@ -170,6 +170,12 @@ class StreamllLauncherIT {
 
     assertThat(demo.exitCode()).as(demo.err()).isZero();
     assertThat(demo.out()).contains("./streamll tail");
-    assertThat(Files.exists(LAUNCHER)).isTrue();
+    assertThat(Files.exists(cwd.resolve("demo-journal"))).isTrue();
+
+    Run tail = run("tail", "demo-journal", "--json", "--type", "start", "--module", "Assistant");
+    assertThat(tail.exitCode()).isZero();
+    assertThat(tail.out().lines().toList())
+        .isNotEmpty()
+        .allMatch(line -> line.contains("\"event_type\":\"start\""));
   }
 }
