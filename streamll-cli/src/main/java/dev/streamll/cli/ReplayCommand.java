@@ -148,7 +148,12 @@ final class ReplayCommand implements Callable<Integer> {
                     + cursors.file(cursorName));
           }
           start = saved.get().nextSequence();
-          err.println("streamll replay: resuming cursor '" + cursorName + "' at sequence " + start);
+          err.println(
+              "streamll replay: resuming cursor '"
+                  + cursorName
+                  + "' at sequence "
+                  + start
+                  + (from == null ? "" : " (--from applies only to a new cursor)"));
         }
       }
       Run run = new Run(events, sink, start, fromTime, selection, patience, cursors);
