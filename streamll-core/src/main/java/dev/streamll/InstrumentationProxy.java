@@ -18,7 +18,12 @@ import java.util.concurrent.ConcurrentHashMap;
 final class InstrumentationProxy implements InvocationHandler {
   static final String DEFAULT_OPERATION = "module_forward";
 
-  private record Plan(boolean traced, String module, String operation, Map<String, String> tags) {}
+  private record Plan(
+      boolean traced,
+      String module,
+      String operation,
+      Map<String, String> tags,
+      VersionInfo version) {}
 
   private final Streamll streamll;
   private final Object impl;
@@ -63,6 +68,7 @@ final class InstrumentationProxy implements InvocationHandler {
             .module(plan.module)
             .method(method.getName())
             .tags(plan.tags)
+            .version(plan.version)
             .start();
     boolean async = false;
     try {
@@ -156,6 +162,7 @@ final class InstrumentationProxy implements InvocationHandler {
         traced,
         module != null ? module : implClass.getSimpleName(),
         operation != null ? operation : DEFAULT_OPERATION,
-        Map.copyOf(tags));
+        Map.copyOf(tags),
+        traced ? streamll.versionOf(implClass, method.getName()) : VersionInfo.NONE);
   }
 }

@@ -119,7 +119,10 @@ public final class Span implements AutoCloseable {
   public Span token(String token) {
     int index = tokenIndex.getAndIncrement();
     streamll.emit(
-        event(EventTypes.TOKEN, Map.of("token", token == null ? "" : token, "token_index", index)));
+        event(
+            EventTypes.TOKEN,
+            Map.of("token", token == null ? "" : token, "token_index", index),
+            VersionInfo.NONE));
     return this;
   }
 
@@ -186,6 +189,11 @@ public final class Span implements AutoCloseable {
   }
 
   private StreamllEvent event(String eventType, Map<String, Object> data) {
+    return event(eventType, data, version);
+  }
+
+  // Token events leave the version fields out: they are many, and their span's start says it.
+  private StreamllEvent event(String eventType, Map<String, Object> data, VersionInfo version) {
     return new StreamllEvent(
         EventIds.newId(),
         executionId,

@@ -7,6 +7,7 @@ import dev.streamll.forward.Forwarder;
 import dev.streamll.forward.SinkHealth;
 import dev.streamll.journal.Journal;
 import dev.streamll.sink.Sink;
+import dev.streamll.version.VersionTracker;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -49,6 +50,7 @@ public final class Streamll implements AutoCloseable {
   private final Emitter emitter;
   private final List<Forwarder> forwarders;
   private final Map<String, String> instanceTags;
+  private final VersionTracker versions;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private Streamll(StreamllConfig config) {
@@ -56,6 +58,7 @@ public final class Streamll implements AutoCloseable {
     this.codec = new EventCodec(config.maxPayloadBytes());
     this.journal = config.openJournal();
     this.instanceTags = config.tags();
+    this.versions = VersionTracker.create(config.versionTracking());
     List<Forwarder> created = new ArrayList<>();
     try {
       Set<String> cursorNames = new HashSet<>();
@@ -273,6 +276,15 @@ public final class Streamll implements AutoCloseable {
    */
   public <T> T instrument(Class<T> type, T impl) {
     return InstrumentationProxy.create(this, type, impl);
+  }
+
+  /**
+   * The version of {@code moduleClass}'s {@code entryMethod} under this instance's version tracking
+   * ({@link VersionInfo#NONE} when it is off): pass it to {@link SpanBuilder#version} for spans you
+   * open by hand. Computed once per class and method, then cached.
+   */
+  public VersionInfo versionOf(Class<?> moduleClass, String entryMethod) {
+    return versions.versionOf(moduleClass, entryMethod);
   }
 
   /**

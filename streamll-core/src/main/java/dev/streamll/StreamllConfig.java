@@ -6,6 +6,7 @@ import dev.streamll.forward.MonotonicClock;
 import dev.streamll.journal.FileJournal;
 import dev.streamll.journal.InMemoryJournal;
 import dev.streamll.journal.Journal;
+import dev.streamll.version.VersionTracking;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -35,6 +36,7 @@ public final class StreamllConfig {
   private final boolean checkSinksAtStart;
   private final Duration startTimeout;
   private final MonotonicClock clock;
+  private final VersionTracking versionTracking;
 
   private StreamllConfig(Builder b) {
     this.sinks = List.copyOf(b.sinks);
@@ -49,6 +51,7 @@ public final class StreamllConfig {
     this.checkSinksAtStart = b.checkSinksAtStart;
     this.startTimeout = b.startTimeout;
     this.clock = b.clock;
+    this.versionTracking = b.versionTracking;
   }
 
   public static Builder builder() {
@@ -129,6 +132,10 @@ public final class StreamllConfig {
     return clock;
   }
 
+  public VersionTracking versionTracking() {
+    return versionTracking;
+  }
+
   /** Builds a {@link StreamllConfig}. */
   public static final class Builder {
     private final List<SinkConfig> sinks = new ArrayList<>();
@@ -143,6 +150,7 @@ public final class StreamllConfig {
     private boolean checkSinksAtStart = true;
     private Duration startTimeout = Duration.ofSeconds(10);
     private MonotonicClock clock = MonotonicClock.system();
+    private VersionTracking versionTracking = VersionTracking.fromEnvironment();
 
     private Builder() {}
 
@@ -255,6 +263,17 @@ public final class StreamllConfig {
     /** The clock for backoff and the circuit breaker; tests inject a manual one. */
     public Builder clock(MonotonicClock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * Which code produced each event: instrumented modules' {@code start}, {@code end} and {@code
+     * error} events carry {@code module_version}, {@code code_signature} and {@code git_commit}.
+     * Default: off, unless the environment variable {@code STREAMLL_VERSION_TRACKING} names
+     * strategies (see {@code docs/version-tracking.md}).
+     */
+    public Builder versionTracking(VersionTracking versionTracking) {
+      this.versionTracking = Objects.requireNonNull(versionTracking, "versionTracking");
       return this;
     }
 

@@ -119,6 +119,38 @@ class InstrumentationProxyTest {
   }
 
   @Test
+  void withVersionTrackingStartEndAndErrorCarryTheModuleVersionButTokensDoNot() {
+    CollectingSink versioned = new CollectingSink("versioned");
+    try (Streamll tracked =
+        Streamll.create(
+            StreamllConfig.builder()
+                .inMemoryJournal()
+                .versionTracking(dev.streamll.version.VersionTracking.enabled())
+                .sink(versioned)
+                .build())) {
+      tracked.instrument(Assistant.class, new ChatBot()).quiet();
+      try (Span span =
+          tracked.span("llm_call").version(tracked.versionOf(ChatBot.class, "answer")).start()) {
+        span.token("t");
+      }
+      Assistant assistant = tracked.instrument(Assistant.class, new ChatBot());
+      assertThatThrownBy(() -> assistant.answer("")).isInstanceOf(IOException.class);
+      tracked.flush(Duration.ofSeconds(5));
+    }
+
+    List<StreamllEvent> events = versioned.events();
+    assertThat(events)
+        .extracting(StreamllEvent::eventType)
+        .containsExactly("start", "token", "end", "start", "error");
+    String version = events.get(0).moduleVersion();
+    assertThat(version).matches("[0-9a-f]{12}");
+    assertThat(events.get(1).moduleVersion()).isNull();
+    assertThat(events.get(2).moduleVersion()).isEqualTo(version);
+    assertThat(events.get(3).moduleVersion()).isEqualTo(version);
+    assertThat(events.get(4).moduleVersion()).isEqualTo(version);
+  }
+
+  @Test
   void onlyInterfacesCanBeInstrumented() {
     assertThatThrownBy(() -> streamll.instrument(ChatBot.class, new ChatBot()))
         .hasMessageContaining("needs an interface");

@@ -13,6 +13,8 @@ import dev.streamll.langchain4j.ContentCapture;
 import dev.streamll.langchain4j.StreamllLangChain4j;
 import dev.streamll.sink.SinkUrl;
 import dev.streamll.sink.TerminalSink;
+import dev.streamll.version.VersionStrategy;
+import dev.streamll.version.VersionTracking;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.List;
@@ -55,6 +57,7 @@ public final class DemoApp {
       StreamllConfig.Builder config =
           StreamllConfig.builder()
               .journalDirectory(options.journalDirectory())
+              .versionTracking(VersionTracking.of(VersionStrategy.BYTECODE, VersionStrategy.GIT))
               .sink(
                   SinkConfig.of(
                       TerminalSink.builder().out(out).color(System.console() != null).build()))

@@ -9,6 +9,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
@@ -45,6 +46,7 @@ public final class FileJournal implements Journal {
 
   static final String MARKER = "streamll-journal.properties";
   static final String CURSORS = "cursors";
+  static final String READERS = "readers";
   private static final Pattern SEGMENT_NAME = Pattern.compile("(\\d{20})\\.seg");
   private static final Pattern CURSOR_NAME = Pattern.compile("[A-Za-z0-9._-]{1,100}");
   private static final long MIN_SEGMENT = 1024;
@@ -65,6 +67,7 @@ public final class FileJournal implements Journal {
   private final Condition cursorMoved = stateLock.newCondition();
   private final ReentrantLock syncLock = new ReentrantLock();
   private final Map<String, FileCursor> cursors = new ConcurrentHashMap<>();
+  private final Map<String, WriterLock> readerCursorLocks = new ConcurrentHashMap<>();
   private final CountDownLatch stopMaintenance = new CountDownLatch(1);
   private volatile Segment[] segments;
   private volatile long sealedBytes;
@@ -150,7 +153,8 @@ public final class FileJournal implements Journal {
   /**
    * Opens an existing journal for reading while another process may be writing it. No lock is
    * taken; readers see the writer's new records within a few milliseconds by polling the tail,
-   * since no signal crosses processes. Appends and cursors throw {@link JournalException}.
+   * since no signal crosses processes. Appends throw {@link JournalException}; {@link #cursor}
+   * opens a reader cursor (see there).
    */
   public static FileJournal openReadOnly(Path directory) {
     return new FileJournal(new Builder(directory), true);
@@ -270,7 +274,9 @@ public final class FileJournal implements Journal {
         throw notAJournal();
       }
     }
-    Files.writeString(marker, "format=" + SegmentWriter.VERSION + "\n", StandardCharsets.UTF_8);
+    Path temp = directory.resolve(MARKER + ".tmp");
+    Files.writeString(temp, "format=" + SegmentWriter.VERSION + "\n", StandardCharsets.UTF_8);
+    Files.move(temp, marker, StandardCopyOption.ATOMIC_MOVE);
   }
 
   private void requireJournalDirectory() throws IOException {
@@ -567,13 +573,7 @@ public final class FileJournal implements Journal {
     Segment old = previous.segment();
     Segment next =
         new Segment(appendedEnd, SegmentWriter.pathFor(directory, appendedEnd), new SegmentIndex());
-    SegmentWriter created;
-    try {
-      created = SegmentWriter.create(next, segmentBytes);
-    } catch (IOException e) {
-      Files.deleteIfExists(next.path());
-      throw e;
-    }
+    SegmentWriter created = SegmentWriter.create(next, segmentBytes);
     if (fsync != FsyncPolicy.NONE) {
       forceDirectory();
     }
@@ -716,13 +716,16 @@ public final class FileJournal implements Journal {
   }
 
   private void maintain() {
-    long period = fsyncInterval.toNanos();
-    if (retention != null && fsync != FsyncPolicy.INTERVAL) {
-      period = Math.min(TimeUnit.SECONDS.toNanos(1), retention.toNanos());
+    long syncPeriod = fsyncInterval.toNanos();
+    long period = fsync == FsyncPolicy.INTERVAL ? syncPeriod : Long.MAX_VALUE;
+    if (retention != null) {
+      period = Math.min(period, Math.min(TimeUnit.SECONDS.toNanos(1), retention.toNanos()));
     }
+    long nextSync = System.nanoTime() + syncPeriod;
     try {
       while (!stopMaintenance.await(period, TimeUnit.NANOSECONDS)) {
-        if (fsync == FsyncPolicy.INTERVAL) {
+        if (fsync == FsyncPolicy.INTERVAL && System.nanoTime() - nextSync >= 0) {
+          nextSync += syncPeriod;
           syncNow();
         }
         if (retention != null) {
@@ -1014,18 +1017,23 @@ public final class FileJournal implements Journal {
 
   // ---------------------------------------------------------------------------------- cursors
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>In a read-only journal this opens a <em>reader cursor</em>, stored in {@code
+   * readers/<name>.cursor} so that a {@code replay} can resume. It is owned by one process at a
+   * time (a file lock; a second owner gets a clear error) and, unlike the writer's cursors, does
+   * not hold back retention: records deleted while it lagged show up in the reader's {@link
+   * JournalReader#skipped()}.
+   */
   @Override
   public Cursor cursor(String name, long initialSequence) {
     checkCursorName(name);
-    if (readOnly) {
-      throw new JournalException(
-          "journal "
-              + directory
-              + " was opened read-only; cursors are stored by the writer process. Track the"
-              + " position yourself and use reader(sequence) to resume");
-    }
     if (closed) {
       throw new JournalException("journal " + directory + " is closed");
+    }
+    if (readOnly) {
+      return readerCursor(name, initialSequence);
     }
     return cursors.computeIfAbsent(
         name,
@@ -1036,6 +1044,62 @@ public final class FileJournal implements Journal {
           cursor.persist(start, 0);
           return cursor;
         });
+  }
+
+  private synchronized Cursor readerCursor(String name, long initialSequence) {
+    FileCursor existing = cursors.get(name);
+    if (existing != null) {
+      return existing;
+    }
+    Path readers = directory.resolve(READERS);
+    try {
+      Files.createDirectories(readers);
+      WriterLock lock =
+          WriterLock.acquire(
+              readers.resolve(name + ".lock"),
+              "reader cursor '"
+                  + name
+                  + "' of journal "
+                  + directory
+                  + " is already open in this process; share that Cursor",
+              holder ->
+                  "reader cursor '"
+                      + name
+                      + "' of journal "
+                      + directory
+                      + " is in use by another process ("
+                      + holder
+                      + "); use another cursor name or stop that process");
+      try {
+        Path file = CursorFile.path(readers, name);
+        CursorFile.State state;
+        try {
+          state = CursorFile.read(file);
+        } catch (JournalException e) {
+          log.warn(
+              "journal {}: {}; reader cursor '{}' restarts at the oldest retained record",
+              directory,
+              e.getMessage(),
+              name);
+          state = new CursorFile.State(firstSequence(), 0);
+        }
+        long position =
+            state != null
+                ? state.position()
+                : Math.max(firstSequence(), Math.min(initialSequence, nextSequence()));
+        FileCursor cursor = new FileCursor(this, name, file, position, 0);
+        cursor.persist(position, 0);
+        readerCursorLocks.put(name, lock);
+        cursors.put(name, cursor);
+        return cursor;
+      } catch (RuntimeException e) {
+        lock.close();
+        throw e;
+      }
+    } catch (IOException e) {
+      throw new JournalException(
+          "cannot open reader cursor '" + name + "' in " + readers + ": " + e, e);
+    }
   }
 
   private static void checkCursorName(String name) {
@@ -1049,7 +1113,8 @@ public final class FileJournal implements Journal {
   public void deleteCursor(String name) {
     checkCursorName(name);
     if (readOnly) {
-      throw new JournalException("journal " + directory + " was opened read-only");
+      deleteReaderCursor(name);
+      return;
     }
     FileCursor removed = cursors.remove(name);
     if (removed != null) {
@@ -1059,6 +1124,20 @@ public final class FileJournal implements Journal {
         throw cursorFailure(name, e);
       }
       cursorMoved();
+    }
+  }
+
+  private synchronized void deleteReaderCursor(String name) {
+    Path readers = directory.resolve(READERS);
+    if (!Files.exists(CursorFile.path(readers, name))) {
+      return;
+    }
+    readerCursor(name, 0);
+    cursors.remove(name);
+    try (WriterLock lock = readerCursorLocks.remove(name)) {
+      Files.deleteIfExists(CursorFile.path(readers, name));
+    } catch (IOException e) {
+      throw cursorFailure(name, e);
     }
   }
 
@@ -1139,6 +1218,15 @@ public final class FileJournal implements Journal {
       if (tailProbe != null) {
         tailProbe.close();
       }
+      for (WriterLock lock : readerCursorLocks.values()) {
+        try {
+          lock.close();
+        } catch (IOException e) {
+          log.warn(
+              "journal {}: releasing a reader cursor lock failed: {}", directory, e.toString());
+        }
+      }
+      readerCursorLocks.clear();
       return;
     }
     stopMaintenance.countDown();
@@ -1157,6 +1245,7 @@ public final class FileJournal implements Journal {
           durable.advance(appendedEnd);
         }
       } catch (IOException e) {
+        // Logged and recorded in stats; close still releases the files and the writer lock.
         fail("closing", e);
       }
     }

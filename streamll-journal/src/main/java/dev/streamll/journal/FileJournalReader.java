@@ -1,7 +1,6 @@
 package dev.streamll.journal;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
@@ -146,8 +145,10 @@ final class FileJournalReader implements JournalReader {
   private static void checkHeader(Segment found, FileChannel opened) throws IOException {
     ByteBuffer header =
         ByteBuffer.allocate(SegmentWriter.SEGMENT_HEADER).order(ByteOrder.LITTLE_ENDIAN);
-    while (header.hasRemaining() && opened.read(header, header.position()) > 0) {
-      // a short read continues from where it stopped
+    while (header.hasRemaining()) {
+      if (opened.read(header, header.position()) <= 0) {
+        break;
+      }
     }
     if (header.hasRemaining()
         || header.getInt(0) != SegmentWriter.MAGIC
@@ -242,11 +243,12 @@ final class FileJournalReader implements JournalReader {
       try {
         channel.close();
       } catch (IOException e) {
-        throw new UncheckedIOException(e);
+        throw new JournalException("cannot close journal segment " + segment + ": " + e, e);
+      } finally {
+        channel = null;
+        segment = null;
       }
     }
-    channel = null;
-    segment = null;
   }
 
   @Override

@@ -32,7 +32,12 @@ final class ReaderSubscription implements Subscription {
       try {
         if (reader.read(BATCH, this::deliver) == 0) {
           // The timeout only bounds how long close() may wait; commits wake us immediately.
-          reader.await(WAIT);
+          long start = System.nanoTime();
+          if (!reader.await(WAIT) && System.nanoTime() - start < WAIT.toNanos()) {
+            // await gave up before its timeout: the journal was closed or we were interrupted.
+            log.debug("journal subscription ends at sequence {}", reader.position());
+            return;
+          }
         }
       } catch (JournalException e) {
         log.error(

@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.zip.CRC32C;
 
@@ -68,23 +70,29 @@ final class SegmentWriter implements AutoCloseable {
     }
   }
 
-  /** Creates a new, empty segment file and writes its header. */
+  /**
+   * Creates a new, empty segment file with its header. The header is written to a temporary file
+   * that is then renamed, so a reader in another process never sees a segment without its header.
+   */
   static SegmentWriter create(Segment segment, long capacity) throws IOException {
+    Path temp = segment.path().resolveSibling(segment.path().getFileName() + ".tmp");
     FileChannel channel =
         FileChannel.open(
-            segment.path(),
+            temp,
             StandardOpenOption.CREATE,
             StandardOpenOption.READ,
-            StandardOpenOption.WRITE);
+            StandardOpenOption.WRITE,
+            StandardOpenOption.TRUNCATE_EXISTING);
     try {
-      channel.truncate(0);
       ByteBuffer header = ByteBuffer.allocate(SEGMENT_HEADER).order(ByteOrder.LITTLE_ENDIAN);
       header.putInt(MAGIC).putInt(VERSION).putLong(segment.base()).flip();
       while (header.hasRemaining()) {
         channel.write(header, header.position());
       }
+      Files.move(temp, segment.path(), StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
       channel.close();
+      Files.deleteIfExists(temp);
       throw e;
     }
     return new SegmentWriter(segment, channel, SEGMENT_HEADER, capacity);
@@ -98,10 +106,6 @@ final class SegmentWriter implements AutoCloseable {
     FileChannel channel =
         FileChannel.open(segment.path(), StandardOpenOption.READ, StandardOpenOption.WRITE);
     return new SegmentWriter(segment, channel, validEnd, capacity);
-  }
-
-  static void writeHeader(ByteBuffer target, long base) {
-    target.putInt(MAGIC).putInt(VERSION).putLong(base);
   }
 
   Segment segment() {

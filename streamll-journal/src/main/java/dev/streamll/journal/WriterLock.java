@@ -10,11 +10,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
+import java.util.function.Function;
 
 /**
- * The exclusive lock that makes one process the journal's only writer: an OS file lock on {@code
- * writer.lock}, which also holds the holder's PID as text ({@code pid=<n> started=<instant>}) so a
- * second writer can say who is in the way. The OS releases the lock when the process dies, so a
+ * An exclusive OS file lock that one process holds: {@code writer.lock} makes a process the
+ * journal's only writer, {@code readers/<name>.lock} makes one read-only process the owner of a
+ * reader cursor. The file holds the holder's PID as text ({@code pid=<n> started=<instant>}) so a
+ * second process can say who is in the way. The OS releases the lock when the process dies, so a
  * {@code kill -9} never leaves a stale lock behind.
  */
 final class WriterLock implements AutoCloseable {
@@ -29,7 +31,29 @@ final class WriterLock implements AutoCloseable {
   }
 
   static WriterLock acquire(Path directory) throws IOException {
-    Path file = directory.resolve(FILE);
+    return acquire(
+        directory.resolve(FILE),
+        "journal "
+            + directory
+            + " is already open for writing in this process (pid "
+            + ProcessHandle.current().pid()
+            + "); share that FileJournal instance or open this one with openReadOnly",
+        holder ->
+            "journal "
+                + directory
+                + " is already open for writing by another process ("
+                + holder
+                + "); only one writer per directory is allowed. Stop that process, point this one"
+                + " at another directory, or open it with FileJournal.openReadOnly to read");
+  }
+
+  /**
+   * Takes the lock on {@code file} or throws a {@link JournalException} with {@code inThisProcess}
+   * or {@code inAnotherProcess} applied to the holder's text.
+   */
+  static WriterLock acquire(
+      Path file, String inThisProcess, Function<String, String> inAnotherProcess)
+      throws IOException {
     FileChannel channel =
         FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
     FileLock lock;
@@ -37,25 +61,14 @@ final class WriterLock implements AutoCloseable {
       lock = channel.tryLock();
     } catch (OverlappingFileLockException e) {
       channel.close();
-      throw new JournalException(
-          "journal "
-              + directory
-              + " is already open for writing in this process (pid "
-              + ProcessHandle.current().pid()
-              + "); share that FileJournal instance or open this one with openReadOnly");
+      throw new JournalException(inThisProcess);
     } catch (IOException e) {
       channel.close();
       throw e;
     }
     if (lock == null) {
       channel.close();
-      throw new JournalException(
-          "journal "
-              + directory
-              + " is already open for writing by another process ("
-              + holder(file)
-              + "); only one writer per directory is allowed. Stop that process, point this one"
-              + " at another directory, or open it with FileJournal.openReadOnly to read");
+      throw new JournalException(inAnotherProcess.apply(holder(file)));
     }
     byte[] text =
         ("pid=" + ProcessHandle.current().pid() + " started=" + Instant.now() + "\n")

@@ -236,4 +236,87 @@ class FileJournalTest {
           .hasMessageContaining("read-only");
     }
   }
+
+  @Test
+  void readOnlyProcessesKeepTheirOwnResumableCursors() {
+    try (FileJournal writer = FileJournal.open(dir)) {
+      for (int i = 0; i < 100; i++) {
+        writer.append(bytes("r" + i), i);
+      }
+      writer.commit();
+      try (FileJournal replay = FileJournal.openReadOnly(dir)) {
+        Cursor cursor = replay.cursor("replay-1", 0);
+        try (JournalReader reader = replay.reader(cursor.position())) {
+          assertThat(reader.read(40, (s, t, p) -> {})).isEqualTo(40);
+          cursor.commit(reader.position());
+        }
+        try (FileJournal other = FileJournal.openReadOnly(dir)) {
+          assertThatThrownBy(() -> other.cursor("replay-1", 0))
+              .isInstanceOf(JournalException.class)
+              .hasMessageContaining("reader cursor 'replay-1'")
+              .hasMessageContaining("already open");
+        }
+      }
+      try (FileJournal replay = FileJournal.openReadOnly(dir)) {
+        assertThat(replay.cursor("replay-1", 0).position()).isEqualTo(40);
+        assertThat(writer.stats().cursors()).doesNotContainKey("replay-1");
+        replay.deleteCursor("replay-1");
+        assertThat(dir.resolve("readers/replay-1.cursor")).doesNotExist();
+      }
+      try (FileJournal replay = FileJournal.openReadOnly(dir)) {
+        assertThat(replay.cursor("replay-1", 70).position()).isEqualTo(70);
+      }
+    }
+  }
+
+  @Test
+  void subscriptionThreadEndsWhenTheJournalCloses() {
+    FileJournal journal = FileJournal.open(dir);
+    List<Long> seen = new CopyOnWriteArrayList<>();
+    Subscription subscription = journal.subscribe(0, (s, t, p) -> seen.add(s));
+    journal.append(bytes("one"), 1);
+    journal.commit();
+    org.awaitility.Awaitility.await().atMost(5, TimeUnit.SECONDS).until(() -> seen.size() == 1);
+    journal.close();
+    org.awaitility.Awaitility.await()
+        .atMost(5, TimeUnit.SECONDS)
+        .until(
+            () ->
+                Thread.getAllStackTraces().keySet().stream()
+                    .noneMatch(t -> t.getName().equals("streamll-journal-subscriber")));
+    subscription.close();
+  }
+
+  @Test
+  void recordsLargerThanTheWriteBufferAndTheReadWindowRoundTrip() {
+    byte[] big = new byte[300 * 1024];
+    for (int i = 0; i < big.length; i++) {
+      big[i] = (byte) (i * 13);
+    }
+    try (FileJournal journal =
+        FileJournal.builder(dir).segmentBytes(1 << 20).maxBytes(8 << 20).build()) {
+      journal.append(bytes("small-0"), 0);
+      journal.append(big, 1);
+      journal.append(bytes("small-2"), 2);
+      journal.append(big, 3);
+      journal.append(big, 4);
+      journal.commit();
+    }
+    try (FileJournal journal = FileJournal.builder(dir).segmentBytes(1 << 20).build();
+        JournalReader reader = journal.reader(0)) {
+      assertThat(journal.nextSequence()).isEqualTo(5);
+      List<Integer> sizes = new ArrayList<>();
+      reader.read(
+          10,
+          (s, t, p) -> {
+            byte[] copy = new byte[p.remaining()];
+            p.get(copy);
+            sizes.add(copy.length);
+            if (copy.length == big.length) {
+              assertThat(copy).isEqualTo(big);
+            }
+          });
+      assertThat(sizes).containsExactly(7, big.length, 7, big.length, big.length);
+    }
+  }
 }

@@ -20,12 +20,14 @@ import dev.langchain4j.service.tool.ToolExecution;
 import dev.streamll.Span;
 import dev.streamll.SpanBuilder;
 import dev.streamll.Streamll;
+import dev.streamll.VersionInfo;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,11 +48,18 @@ final class AiServiceTracker {
   private final Correlation correlation;
   private final Map<ToolExecutionRequest, Span> tools =
       Collections.synchronizedMap(new IdentityHashMap<>());
+  // Listeners only see the interface's name; its class is needed to hash its version.
+  private final Map<String, Class<?>> services = new ConcurrentHashMap<>();
 
   AiServiceTracker(Streamll streamll, Capture capture, Correlation correlation) {
     this.streamll = streamll;
     this.capture = capture;
     this.correlation = correlation;
+  }
+
+  /** Makes {@code aiService}'s events carry its version when version tracking is on. */
+  void register(Class<?> aiService) {
+    services.put(aiService.getName(), aiService);
   }
 
   /** The listeners; like the tool hooks they log instead of throwing into LangChain4j. */
@@ -100,8 +109,14 @@ final class AiServiceTracker {
         .module(simpleName(context.interfaceName()))
         .method(context.methodName())
         .makeCurrent(false)
+        .version(version(context))
         .data("invocation_id", String.valueOf(context.invocationId()))
         .data("ai_service", String.valueOf(context.interfaceName()));
+  }
+
+  private VersionInfo version(InvocationContext context) {
+    Class<?> service = services.get(String.valueOf(context.interfaceName()));
+    return service == null ? VersionInfo.NONE : streamll.versionOf(service, context.methodName());
   }
 
   void requestIssued(AiServiceRequestIssuedEvent event) {

@@ -23,6 +23,7 @@ final class InstrumentedAiServices<T> extends AiServices<T> {
   InstrumentedAiServices(Class<T> aiService, StreamllLangChain4j instrumentation) {
     super(AiServiceContext.create(aiService));
     this.instrumentation = instrumentation;
+    instrumentation.register(aiService);
     super.registerListeners(instrumentation.aiServiceListeners());
     super.beforeToolExecution(
         before -> {

@@ -127,6 +127,10 @@ public final class StreamllLangChain4j {
     return chatModelListener;
   }
 
+  void register(Class<?> aiService) {
+    tracker.register(aiService);
+  }
+
   /** The AI-service listeners behind {@code module_forward} spans. */
   public List<AiServiceListener<?>> aiServiceListeners() {
     return tracker.listeners();
