@@ -103,6 +103,10 @@ class StatsCommandTest {
     for (int i = 0; i < 10; i++) {
       events.span("Pipeline", "3.0", 9.0, true, 0, Map.of());
     }
+    // Unversioned spans of the same module (its LLM calls, say) are not a version to compare.
+    for (int i = 0; i < 40; i++) {
+      events.span("Pipeline", null, 20.0, true, 0, Map.of());
+    }
 
     CliHarness.Result result = cli.run("stats", "--by", "module,version");
     CliHarness.Result strict = cli.run("stats", "--by", "module,version", "--fail-on-regression");
@@ -111,7 +115,8 @@ class StatsCommandTest {
     assertThat(result.out())
         .contains("Pipeline 2.0 vs 1.0: p95 1.00s → 1.50s (+50%)")
         .contains("Pipeline 2.0 vs 1.0: error rate 0.0% → 10.0% (+10.0 points)")
-        .contains("not compared: Pipeline 3.0 has 10 runs, fewer than 30");
+        .contains("not compared: Pipeline 3.0 has 10 runs, fewer than 30")
+        .doesNotContain("Pipeline -");
     assertThat(strict.exitCode()).isEqualTo(1);
   }
 

@@ -10,7 +10,8 @@ import java.util.Map;
  * regression is a p95 duration more than {@code p95Increase} (a fraction: 0.20 = 20%) above the
  * previous one, or an error rate more than {@code errorRateIncrease} (a fraction: 0.05 = 5
  * percentage points) above it. Both versions need at least {@code minRuns} runs; below that a p95
- * or an error rate moves by chance, so the pair is reported as not compared instead.
+ * or an error rate moves by chance, so the pair is reported as not compared instead. Spans without
+ * a version (e.g. the LLM calls inside a versioned module) are not a version and are left out.
  */
 public record RegressionCheck(double p95Increase, double errorRateIncrease, long minRuns) {
   // A change exactly at the threshold is not beyond it, whatever the floating-point rounding.
@@ -42,6 +43,9 @@ public record RegressionCheck(double p95Increase, double errorRateIncrease, long
     }
     Map<List<String>, List<GroupStats>> versionsByGroup = new LinkedHashMap<>();
     for (GroupStats stats : groups) {
+      if (stats.key().get(version).equals(GroupKey.NONE)) {
+        continue;
+      }
       List<String> group = new ArrayList<>(stats.key());
       group.remove(version);
       versionsByGroup.computeIfAbsent(group, g -> new ArrayList<>()).add(stats);
