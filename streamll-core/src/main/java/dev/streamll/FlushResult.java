@@ -10,9 +10,11 @@ import java.util.Map;
  * @param targetSequence the journal sequence below which those events lie (-1 if they did not all
  *     reach the journal in time)
  * @param outstandingBySink events each sink had not confirmed when the wait ended
+ * @param durable true if those events are also durable in the journal under its fsync policy
+ *     (always true for the in-memory journal, which promises nothing beyond the process)
  */
 public record FlushResult(
-    boolean complete, long targetSequence, Map<String, Long> outstandingBySink) {
+    boolean complete, long targetSequence, Map<String, Long> outstandingBySink, boolean durable) {
 
   public FlushResult {
     outstandingBySink = Map.copyOf(outstandingBySink);

@@ -298,7 +298,7 @@ public final class Streamll implements AutoCloseable {
     if (target < 0) {
       forwarders.forEach(
           f -> outstanding.put(f.sink().name(), f.outstanding(journal.nextSequence())));
-      return new FlushResult(false, -1, outstanding);
+      return new FlushResult(false, -1, outstanding, false);
     }
     boolean complete = true;
     for (Forwarder forwarder : forwarders) {
@@ -306,7 +306,9 @@ public final class Streamll implements AutoCloseable {
       complete &= forwarder.awaitDelivered(target, Duration.ofNanos(remaining));
       outstanding.put(forwarder.sink().name(), forwarder.outstanding(target));
     }
-    return new FlushResult(complete, target, outstanding);
+    boolean durable =
+        journal.awaitDurable(target, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+    return new FlushResult(complete, target, outstanding, durable);
   }
 
   public Health health() {
@@ -387,7 +389,7 @@ public final class Streamll implements AutoCloseable {
    */
   public FlushResult close(Duration timeout) {
     if (!closed.compareAndSet(false, true)) {
-      return new FlushResult(true, journal.nextSequence(), Map.of());
+      return new FlushResult(true, journal.nextSequence(), Map.of(), true);
     }
     long deadline = System.nanoTime() + timeout.toNanos();
     emitter.close();
@@ -403,6 +405,7 @@ public final class Streamll implements AutoCloseable {
       forwarder.close(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
       outstanding.put(forwarder.sink().name(), forwarder.outstanding(target));
     }
+    // Closing the journal forces what it holds to disk under every fsync policy but NONE.
     journal.close();
     synchronized (GLOBAL_LOCK) {
       if (global == this) {
@@ -412,6 +415,6 @@ public final class Streamll implements AutoCloseable {
     if (!complete) {
       log.warn("StreamLL closed with undelivered events: {}", outstanding);
     }
-    return new FlushResult(complete, target, outstanding);
+    return new FlushResult(complete, target, outstanding, journal.durableSequence() >= target);
   }
 }

@@ -44,6 +44,7 @@ class JournalResumeTest {
     FlushResult closed = first.close(Duration.ofMillis(200));
     assertThat(closed.complete()).isFalse();
     assertThat(closed.outstandingBySink().get("backend")).isEqualTo(500);
+    assertThat(closed.durable()).as("close forces the journal to disk").isTrue();
 
     CollectingSink up = new CollectingSink("backend");
     try (Streamll second =

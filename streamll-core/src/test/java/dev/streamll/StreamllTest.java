@@ -329,7 +329,9 @@ class StreamllTest {
                 .sink(SinkConfig.of(new CollectingSink("second")))
                 .build());
     streamll.trace("op").close();
-    assertThat(streamll.flush(Duration.ofSeconds(5)).complete()).isTrue();
+    FlushResult flushed = streamll.flush(Duration.ofSeconds(5));
+    assertThat(flushed.complete()).isTrue();
+    assertThat(flushed.durable()).as("interval fsync within the 5 s flush").isTrue();
     assertThat(streamllThreads()).isNotEmpty();
 
     streamll.close();
