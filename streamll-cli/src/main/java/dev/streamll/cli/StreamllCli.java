@@ -4,6 +4,7 @@ import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -65,8 +66,13 @@ public final class StreamllCli implements Callable<Integer> {
     setIfAbsent("org.slf4j.simpleLogger.showThreadName", "false");
     setIfAbsent("org.slf4j.simpleLogger.showShortLogName", "true");
     setIfAbsent("org.slf4j.simpleLogger.levelInBrackets", "true");
-    // The demo's embedding runtime warns about a missing GPU on every start; that is expected.
-    setIfAbsent("org.slf4j.simpleLogger.log.ai.djl", verbose ? "info" : "error");
+    // Client libraries log every reconnect attempt (Kafka's NetworkClient several per second);
+    // the commands report the outcome in one line, so their warnings only show with --verbose.
+    // The demo's embedding runtime warns about a missing GPU on every start, which is expected.
+    for (String library :
+        List.of("org.apache.kafka", "io.lettuce", "io.netty", "com.rabbitmq", "ai.djl")) {
+      setIfAbsent("org.slf4j.simpleLogger.log." + library, verbose ? "info" : "error");
+    }
   }
 
   private static void setIfAbsent(String key, String value) {
