@@ -172,12 +172,17 @@ public final class Span implements AutoCloseable {
         CURRENT.set(previous);
       }
     }
+    double seconds = (System.nanoTime() - startNanos) / 1e9;
+    Throwable error = failure;
     Map<String, Object> data;
     synchronized (endData) {
+      if (endData.isEmpty() && error == null) {
+        streamll.emit(event(EventTypes.END, Map.of("duration_seconds", seconds)));
+        return;
+      }
       data = new LinkedHashMap<>(endData);
     }
-    data.put("duration_seconds", (System.nanoTime() - startNanos) / 1e9);
-    Throwable error = failure;
+    data.put("duration_seconds", seconds);
     if (error == null) {
       streamll.emit(event(EventTypes.END, data));
     } else {

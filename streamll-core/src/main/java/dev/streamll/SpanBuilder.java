@@ -11,8 +11,9 @@ public final class SpanBuilder {
   private String methodName;
   private Span parent;
   private boolean parentSet;
-  private final Map<String, String> tags = new LinkedHashMap<>();
-  private final Map<String, Object> data = new LinkedHashMap<>();
+  // Allocated on first use: most spans have neither, and spans are opened on hot paths.
+  private Map<String, String> tags = Map.of();
+  private Map<String, Object> data = Map.of();
   private VersionInfo version;
   private boolean makeCurrent = true;
 
@@ -40,17 +41,29 @@ public final class SpanBuilder {
   }
 
   public SpanBuilder tag(String key, String value) {
-    tags.put(key, value);
+    mutableTags().put(key, value);
     return this;
   }
 
   public SpanBuilder tags(Map<String, String> tags) {
-    this.tags.putAll(tags);
+    if (!tags.isEmpty()) {
+      mutableTags().putAll(tags);
+    }
     return this;
+  }
+
+  private Map<String, String> mutableTags() {
+    if (tags.isEmpty()) {
+      tags = new LinkedHashMap<>();
+    }
+    return tags;
   }
 
   /** Data for the {@code start} event. */
   public SpanBuilder data(String key, Object value) {
+    if (data.isEmpty()) {
+      data = new LinkedHashMap<>();
+    }
     data.put(key, value);
     return this;
   }

@@ -51,6 +51,7 @@ public final class Streamll implements AutoCloseable {
   private final List<Forwarder> forwarders;
   private final Map<String, String> instanceTags;
   private final VersionTracker versions;
+  private volatile BaseTags baseTags;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private Streamll(StreamllConfig config) {
@@ -223,8 +224,8 @@ public final class Streamll implements AutoCloseable {
 
   private Map<String, String> mergeTags(Span parent, Map<String, String> spanTags) {
     Map<String, String> inherited = parent != null ? parent.tags() : null;
-    if (spanTags.isEmpty() && inherited != null) {
-      return inherited;
+    if (spanTags.isEmpty()) {
+      return inherited != null ? inherited : baseTags();
     }
     Map<String, String> merged = new LinkedHashMap<>(globalTags);
     merged.putAll(instanceTags);
@@ -234,6 +235,21 @@ public final class Streamll implements AutoCloseable {
     merged.putAll(spanTags);
     return Map.copyOf(merged);
   }
+
+  /** Global and instance tags merged; recomputed only when a global tag changes. */
+  private Map<String, String> baseTags() {
+    Map<String, String> global = globalTags;
+    BaseTags cached = baseTags;
+    if (cached == null || cached.global != global) {
+      Map<String, String> merged = new LinkedHashMap<>(global);
+      merged.putAll(instanceTags);
+      cached = new BaseTags(global, Map.copyOf(merged));
+      baseTags = cached;
+    }
+    return cached.merged;
+  }
+
+  private record BaseTags(Map<String, String> global, Map<String, String> merged) {}
 
   /** Runs {@code work} in a span; its exception is recorded as an {@code error} and rethrown. */
   public <T> T call(String operation, Callable<T> work) throws Exception {

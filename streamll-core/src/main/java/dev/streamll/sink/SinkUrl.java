@@ -38,7 +38,10 @@ public final class SinkUrl {
     String trimmed = url.trim();
     try {
       // "terminal:" alone is a valid address here but not a valid java.net.URI.
-      URI uri = new URI(trimmed.endsWith(":") ? trimmed + "/" : trimmed);
+      // Templates such as ?stream=llm:{module_name} are common in options; java.net.URI
+      // rejects raw braces, so they are percent-encoded here and decoded with the options.
+      String escaped = trimmed.replace("{", "%7B").replace("}", "%7D");
+      URI uri = new URI(escaped.endsWith(":") ? escaped + "/" : escaped);
       if (uri.getScheme() == null) {
         throw new IllegalArgumentException(
             "sink URL '"
