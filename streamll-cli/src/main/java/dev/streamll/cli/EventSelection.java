@@ -15,10 +15,6 @@ record EventSelection(Set<String> types, Set<String> modules, Instant since) {
     modules = Set.copyOf(modules);
   }
 
-  static EventSelection all() {
-    return new EventSelection(Set.of(), Set.of(), null);
-  }
-
   /** Whether {@link #test} needs the decoded event (false: raw bytes can pass through as-is). */
   boolean filters() {
     return !types.isEmpty() || !modules.isEmpty() || since != null;

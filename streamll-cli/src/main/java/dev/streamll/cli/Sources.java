@@ -45,14 +45,6 @@ final class Sources {
     }
   }
 
-  /** What {@code spec} names, for messages: the URL without password, or the resolved path. */
-  static String describe(String spec, CliContext context) {
-    if (spec == null) {
-      return context.defaultJournal().toString();
-    }
-    return URL.matcher(spec).matches() ? SinkUrl.redact(spec) : context.resolve(spec).toString();
-  }
-
   private static SinkUrl parse(String spec) {
     try {
       return SinkUrl.parse(spec);

@@ -10,10 +10,6 @@ public final class Style {
     this.color = color;
   }
 
-  public boolean enabled() {
-    return color;
-  }
-
   /** {@code name} followed by a colon, once: {@code terminal:} stays as it is. */
   public static String label(String name) {
     return name.endsWith(":") ? name : name + ":";

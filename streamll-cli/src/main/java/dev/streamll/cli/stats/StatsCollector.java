@@ -100,10 +100,6 @@ public final class StatsCollector {
     return null;
   }
 
-  public List<GroupKey> keys() {
-    return keys;
-  }
-
   /** The groups, sorted by their key values; versions of the same group in first-seen order. */
   public List<GroupStats> groups() {
     int version = keys.indexOf(GroupKey.VERSION);
