@@ -65,7 +65,7 @@ public final class Span implements AutoCloseable {
     this.moduleName = moduleName != null ? moduleName : parent != null ? parent.moduleName : null;
     this.methodName = methodName;
     this.operation = operation;
-    this.version = version == null ? VersionInfo.NONE : version;
+    this.version = version != null ? version : inheritedVersion(parent, this.moduleName);
     this.tags = tags;
     this.startNanos = System.nanoTime();
     this.owner = makeCurrent ? Thread.currentThread() : null;
@@ -74,6 +74,14 @@ public final class Span implements AutoCloseable {
       CURRENT.set(this);
     }
     streamll.emit(event(EventTypes.START, startData));
+  }
+
+  // A child span of the same module runs that module's code, so it carries the module's version.
+  private static VersionInfo inheritedVersion(Span parent, String moduleName) {
+    if (parent != null && java.util.Objects.equals(parent.moduleName, moduleName)) {
+      return parent.version;
+    }
+    return VersionInfo.NONE;
   }
 
   /** The span current on this thread, or null. */

@@ -151,6 +151,20 @@ class InstrumentationProxyTest {
   }
 
   @Test
+  void childSpansOfTheSameModuleInheritItsVersion() {
+    VersionInfo version = new VersionInfo("v1", "sig", "abc");
+    try (Span module = streamll.span("module_forward").module("Bot").version(version).start()) {
+      streamll.trace("llm_call").close();
+      streamll.span("retrieve").module("Other").start().close();
+    }
+    List<StreamllEvent> events = events();
+    assertThat(events.get(1).operation()).isEqualTo("llm_call");
+    assertThat(events.get(1).moduleVersion()).isEqualTo("v1");
+    assertThat(events.get(3).operation()).isEqualTo("retrieve");
+    assertThat(events.get(3).moduleVersion()).isNull();
+  }
+
+  @Test
   void onlyInterfacesCanBeInstrumented() {
     assertThatThrownBy(() -> streamll.instrument(ChatBot.class, new ChatBot()))
         .hasMessageContaining("needs an interface");
