@@ -64,9 +64,13 @@ public final class DemoApp {
               .sink(tally);
       options.extraSinkUrls().forEach(config::sink);
       streamll = Streamll.create(config.build());
-    } catch (RuntimeException e) {
+    } catch (IllegalArgumentException e) {
       out.println("Could not start StreamLL: " + e.getMessage());
       return 2;
+    } catch (RuntimeException e) {
+      // Not a usage error: a locked journal or an unreachable sink.
+      out.println("Could not start StreamLL: " + e.getMessage());
+      return 1;
     }
     try (streamll) {
       long started = System.nanoTime();

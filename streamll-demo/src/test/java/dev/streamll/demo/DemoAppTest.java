@@ -166,4 +166,25 @@ class DemoAppTest {
     }
     return shape;
   }
+
+  @Test
+  void aJournalLockedByAnotherWriterIsAFailureNotAUsageError(@TempDir Path dir) {
+    ByteArrayOutputStream printed = new ByteArrayOutputStream();
+    try (dev.streamll.journal.FileJournal writer =
+        dev.streamll.journal.FileJournal.open(dir.resolve("journal"))) {
+      int exit =
+          DemoApp.run(
+              new DemoOptions(
+                  dir.resolve("journal"),
+                  List.of(),
+                  new PrintStream(printed, true, StandardCharsets.UTF_8)),
+              Map.of());
+
+      assertThat(writer.nextSequence()).isZero();
+      assertThat(exit).isEqualTo(1);
+    }
+    assertThat(printed.toString(StandardCharsets.UTF_8))
+        .contains("Could not start StreamLL")
+        .contains(dir.resolve("journal").toString());
+  }
 }
