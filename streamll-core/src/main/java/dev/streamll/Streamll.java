@@ -6,6 +6,7 @@ import dev.streamll.event.StreamllEvent;
 import dev.streamll.forward.Forwarder;
 import dev.streamll.forward.SinkHealth;
 import dev.streamll.journal.Journal;
+import dev.streamll.journal.JournalException;
 import dev.streamll.sink.Sink;
 import dev.streamll.version.VersionTracker;
 import java.time.Duration;
@@ -183,9 +184,23 @@ public final class Streamll implements AutoCloseable {
     }
     synchronized (GLOBAL_LOCK) {
       if (global == null) {
-        global = new Streamll(StreamllConfig.fromEnvironment());
+        global = createDefault();
       }
       return global;
+    }
+  }
+
+  // global() is reached from instrumented code, which must not fail because, say, another
+  // process holds the default journal: fall back to memory and say so.
+  private static Streamll createDefault() {
+    try {
+      return new Streamll(StreamllConfig.fromEnvironment());
+    } catch (JournalException e) {
+      log.error(
+          "StreamLL cannot open its journal ({}); keeping events in memory only. Set"
+              + " STREAMLL_HOME or call Streamll.configure(...) to choose another directory",
+          e.getMessage());
+      return new Streamll(StreamllConfig.environmentBuilder().inMemoryJournal().build());
     }
   }
 

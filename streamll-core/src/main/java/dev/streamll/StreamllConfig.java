@@ -74,6 +74,10 @@ public final class StreamllConfig {
    * {@code terminal:}.
    */
   public static StreamllConfig fromEnvironment() {
+    return environmentBuilder().build();
+  }
+
+  static Builder environmentBuilder() {
     Builder builder = builder();
     String sinks = System.getenv("STREAMLL_SINKS");
     for (String url : (sinks == null || sinks.isBlank() ? "terminal:" : sinks).split(",")) {
@@ -81,7 +85,7 @@ public final class StreamllConfig {
         builder.sink(url.trim());
       }
     }
-    return builder.build();
+    return builder;
   }
 
   public List<SinkConfig> sinks() {

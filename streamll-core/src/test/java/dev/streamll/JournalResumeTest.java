@@ -60,4 +60,27 @@ class JournalResumeTest {
     up.events().forEach(e -> delivered.add(e.eventId()));
     assertThat(delivered).isEqualTo(emitted);
   }
+
+  @Test
+  void theDefaultGlobalInstanceFallsBackToMemoryWhenItsJournalIsLocked() {
+    Streamll.configure(StreamllConfig.builder().inMemoryJournal().build()).close();
+    String previous = System.setProperty("streamll.home", home.toString());
+    try (dev.streamll.journal.FileJournal other =
+        dev.streamll.journal.FileJournal.open(home.resolve("journal"))) {
+      Streamll global = Streamll.global();
+      try {
+        assertThat(global.journal().stats().description()).isEqualTo("memory");
+        assertThat(global.emit(StreamllEvent.builder().operation("still works").build())).isTrue();
+        assertThat(other.nextSequence()).isZero();
+      } finally {
+        global.close();
+      }
+    } finally {
+      if (previous == null) {
+        System.clearProperty("streamll.home");
+      } else {
+        System.setProperty("streamll.home", previous);
+      }
+    }
+  }
 }
