@@ -8,6 +8,7 @@ import dev.streamll.redis.processor.StreamProcessor;
 import io.lettuce.core.Consumer;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisFuture;
+import io.lettuce.core.RedisURI;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XGroupCreateArgs;
 import io.lettuce.core.XReadArgs;
@@ -22,11 +23,21 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.connection.stream.MapRecord;
+import org.springframework.data.redis.connection.stream.ReadOffset;
+import org.springframework.data.redis.connection.stream.StreamOffset;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.data.redis.stream.StreamMessageListenerContainer;
+import org.springframework.data.redis.stream.Subscription;
 
 /**
  * Entries per second through {@link StreamProcessor} with a no-op handler at several concurrencies,
- * against a plain Lettuce {@code XREADGROUP} + {@code XACK} loop on the same Redis in the same run.
+ * against a plain Lettuce {@code XREADGROUP} + {@code XACK} loop and Spring Data Redis' {@code
+ * StreamMessageListenerContainer} on the same Redis in the same run.
  *
  * <p>Each measurement fills a fresh stream with {@code --entries} JSON entries (~100 B), then times
  * draining it through one consumer group. Usage: {@code ProcessorThroughputBench [--redis
@@ -83,6 +94,9 @@ public final class ProcessorThroughputBench {
         results
             .computeIfAbsent("processor c=10 (ack+delete)", k -> new ArrayList<>())
             .add(bench.processor(10, AckRetention.DELETE));
+        results
+            .computeIfAbsent("Spring StreamMessageListener", k -> new ArrayList<>())
+            .add(bench.springContainer(uri));
       }
       double plain = median(rates(results.get(plainName)));
       System.out.printf(
@@ -183,6 +197,57 @@ public final class ProcessorThroughputBench {
       running.close(Duration.ofSeconds(5));
       return result;
     } finally {
+      redis.del(stream);
+    }
+  }
+
+  /**
+   * Entries/s through Spring Data Redis' {@code StreamMessageListenerContainer}, as its reference
+   * documentation uses it: {@code receive} with a consumer group and an {@code XACK} per record
+   * from the listener. It gives none of the processor's guarantees (no leases, no retries, no
+   * dead-letter), so it is a peer for speed only.
+   */
+  private Result springContainer(String uri) {
+    String stream = fill();
+    RedisURI parsed = RedisURI.create(uri);
+    LettuceConnectionFactory factory =
+        new LettuceConnectionFactory(
+            new RedisStandaloneConfiguration(parsed.getHost(), parsed.getPort()));
+    factory.afterPropertiesSet();
+    factory.start();
+    StringRedisTemplate template = new StringRedisTemplate(factory);
+    StreamMessageListenerContainer<String, MapRecord<String, String, String>> container =
+        StreamMessageListenerContainer.create(
+            factory,
+            StreamMessageListenerContainer.StreamMessageListenerContainerOptions.builder()
+                .batchSize(batch)
+                .pollTimeout(Duration.ofMillis(100))
+                .build());
+    AtomicInteger done = new AtomicInteger();
+    Subscription subscription = null;
+    try {
+      long start = System.nanoTime();
+      long cpu = processCpuNanos();
+      subscription =
+          container.receive(
+              org.springframework.data.redis.connection.stream.Consumer.from("bench", "spring"),
+              StreamOffset.create(stream, ReadOffset.lastConsumed()),
+              record -> {
+                template.opsForStream().acknowledge("bench", record);
+                done.incrementAndGet();
+              });
+      container.start();
+      while (done.get() < entries) {
+        LockSupport.parkNanos(1_000_000);
+      }
+      return result(start, cpu);
+    } finally {
+      container.stop();
+      // stop() returns before the poll loop does; the connection must outlive it.
+      while (subscription != null && subscription.isActive()) {
+        LockSupport.parkNanos(1_000_000);
+      }
+      factory.destroy();
       redis.del(stream);
     }
   }
