@@ -8,6 +8,9 @@ import java.util.Objects;
  *
  * @param maxBatchSize most events per {@code Sink.write} call (default 512)
  * @param linger how long to wait for a batch to fill once it has one event (default 5 ms)
+ * @param maxInFlightBatches batches sent but not yet confirmed at most (default 4); only an {@link
+ *     dev.streamll.sink.AsyncSink} confirms asynchronously, a plain sink's writes still run one
+ *     after another on the sink thread
  * @param writeTimeout a {@code write} running longer is interrupted and counted as failed (default
  *     30 s)
  * @param initialBackoff first retry ceiling; doubles per consecutive failure (default 100 ms)
@@ -19,6 +22,7 @@ import java.util.Objects;
 public record ForwarderOptions(
     int maxBatchSize,
     Duration linger,
+    int maxInFlightBatches,
     Duration writeTimeout,
     Duration initialBackoff,
     Duration maxBackoff,
@@ -29,6 +33,10 @@ public record ForwarderOptions(
   public ForwarderOptions {
     if (maxBatchSize < 1) {
       throw new IllegalArgumentException("maxBatchSize must be >= 1, was " + maxBatchSize);
+    }
+    if (maxInFlightBatches < 1) {
+      throw new IllegalArgumentException(
+          "maxInFlightBatches must be >= 1, was " + maxInFlightBatches);
     }
     requirePositive("writeTimeout", writeTimeout);
     requirePositive("initialBackoff", initialBackoff);
@@ -66,6 +74,7 @@ public record ForwarderOptions(
     return new Builder()
         .maxBatchSize(maxBatchSize)
         .linger(linger)
+        .maxInFlightBatches(maxInFlightBatches)
         .writeTimeout(writeTimeout)
         .backoff(initialBackoff, maxBackoff)
         .circuitBreaker(failureThreshold, recoveryTimeout)
@@ -76,6 +85,7 @@ public record ForwarderOptions(
   public static final class Builder {
     private int maxBatchSize = 512;
     private Duration linger = Duration.ofMillis(5);
+    private int maxInFlightBatches = 4;
     private Duration writeTimeout = Duration.ofSeconds(30);
     private Duration initialBackoff = Duration.ofMillis(100);
     private Duration maxBackoff = Duration.ofSeconds(10);
@@ -92,6 +102,11 @@ public record ForwarderOptions(
 
     public Builder linger(Duration linger) {
       this.linger = linger;
+      return this;
+    }
+
+    public Builder maxInFlightBatches(int maxInFlightBatches) {
+      this.maxInFlightBatches = maxInFlightBatches;
       return this;
     }
 
@@ -121,6 +136,7 @@ public record ForwarderOptions(
       return new ForwarderOptions(
           maxBatchSize,
           linger,
+          maxInFlightBatches,
           writeTimeout,
           initialBackoff,
           maxBackoff,
