@@ -4,20 +4,13 @@ import dev.streamll.event.EventCodec;
 import dev.streamll.journal.Cursor;
 import dev.streamll.journal.Journal;
 import dev.streamll.journal.JournalException;
-import dev.streamll.journal.JournalReader;
-import dev.streamll.sink.EncodedEvent;
 import dev.streamll.sink.Sink;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Iterator;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
@@ -26,35 +19,54 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Moves events from the journal to one sink: its own durable cursor, batches of up to {@code
- * maxBatchSize} gathered for at most {@code linger}, {@code Sink.write} on a dedicated thread under
- * a timeout, the cursor committed only after the sink confirmed. Failures are retried with capped
+ * Moves events from the journal to one sink and keeps several batches in flight: a reader thread
+ * gathers batches of up to {@code maxBatchSize} records for at most {@code linger}; this
+ * forwarder's dispatch thread hands up to {@code maxInFlightBatches} of them to the sink thread
+ * without waiting for earlier confirmations, and commits the durable cursor strictly in order, each
+ * time the oldest outstanding batch is confirmed. A plain {@link Sink} still writes one batch after
+ * another (its {@code write} returns when confirmed); an {@link dev.streamll.sink.AsyncSink}
+ * pipelines them.
+ *
+ * <p>When a batch fails or overstays {@code writeTimeout}, the forwarder lets every other
+ * outstanding batch settle, then resends that batch and all later ones, one batch at a time until
+ * one is confirmed (go-back-N: at-least-once, in order). Failures are retried with capped
  * exponential backoff and full jitter; after {@code failureThreshold} consecutive failures the
  * circuit opens and one probe is let through per {@code recoveryTimeout}. While a sink is down its
  * events simply stay in the journal: the lagging cursor is the buffer.
  */
 public final class Forwarder implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Forwarder.class);
-  private static final Duration IDLE_WAIT = Duration.ofMillis(50);
+  private static final long IDLE_WAIT_NANOS = Duration.ofMillis(50).toNanos();
 
   private final Sink sink;
   private final Journal journal;
   private final Cursor cursor;
   private final ForwarderOptions options;
-  private final EventCodec codec;
   private final MonotonicClock clock;
   private final CircuitBreaker breaker;
   private final Backoff backoff;
+  private final Wakeup wakeup = new Wakeup();
+  private final SinkThread sinkThread;
+  private final JournalBatcher batcher;
+  private final Thread readerThread;
   private final Thread thread;
 
   private final ReentrantLock progressLock = new ReentrantLock();
   private final Condition progressed = progressLock.newCondition();
   private final AtomicLong delivered = new AtomicLong();
   private final AtomicLong failedAttempts = new AtomicLong();
-  private final AtomicLong undecodable = new AtomicLong();
 
-  private ExecutorService writer;
-  private volatile boolean sinkStarted;
+  /** Read but not confirmed, to be sent before anything new: the batches behind a failure. */
+  private final Deque<Batch> resend = new ArrayDeque<>();
+
+  /** Handed to the sink thread, oldest first, with filtered-out batches waiting their turn. */
+  private final Deque<InFlightBatch> inFlight = new ArrayDeque<>();
+
+  /** The batches in {@link #inFlight} that the sink has to confirm. */
+  private int sentInFlight;
+
+  private boolean recovering;
+  private int attempt;
   private volatile boolean running;
   private volatile boolean stopping;
   private volatile long stopDeadline;
@@ -62,7 +74,7 @@ public final class Forwarder implements AutoCloseable {
   private volatile Instant lastErrorAt;
 
   /**
-   * Creates a forwarder; {@link #start()} launches its thread.
+   * Creates a forwarder; {@link #start()} launches its threads.
    *
    * @param cursorName the durable cursor; a new cursor starts at the journal's end, so a sink added
    *     later does not receive history (use replay for that)
@@ -78,22 +90,16 @@ public final class Forwarder implements AutoCloseable {
     this.journal = journal;
     this.cursor = journal.cursor(cursorName, journal.nextSequence());
     this.options = options;
-    this.codec = codec;
     this.clock = clock;
     this.breaker = new CircuitBreaker(options.failureThreshold(), options.recoveryTimeout(), clock);
     this.backoff = new Backoff(options.initialBackoff(), options.maxBackoff());
-    this.writer = newWriter();
+    this.sinkThread = new SinkThread(sink, clock, wakeup);
+    this.batcher =
+        new JournalBatcher(journal, cursor.position(), options, codec, clock, sink.name(), wakeup);
+    this.readerThread = new Thread(batcher, "streamll-reader-" + sink.name());
+    readerThread.setDaemon(true);
     this.thread = new Thread(this::run, "streamll-forwarder-" + sink.name());
     thread.setDaemon(true);
-  }
-
-  private ExecutorService newWriter() {
-    return Executors.newSingleThreadExecutor(
-        task -> {
-          Thread t = new Thread(task, "streamll-sink-" + sink.name());
-          t.setDaemon(true);
-          return t;
-        });
   }
 
   /**
@@ -103,12 +109,12 @@ public final class Forwarder implements AutoCloseable {
    * @throws Exception whatever {@link Sink#start()} threw
    */
   public void startSinkNow() throws Exception {
-    sink.start();
-    sinkStarted = true;
+    sinkThread.startNow();
   }
 
   public void start() {
     running = true;
+    readerThread.start();
     thread.start();
   }
 
@@ -121,191 +127,182 @@ public final class Forwarder implements AutoCloseable {
   }
 
   private void run() {
-    try (JournalReader reader = journal.reader(cursor.position())) {
-      List<EncodedEvent> batch = new ArrayList<>(options.maxBatchSize());
-      while (!shouldExit(reader)) {
-        batch.clear();
-        long end = collect(reader, batch);
-        if (end < 0) {
+    try {
+      while (!mustGiveUp()) {
+        if (settleOldest() || sendNext()) {
           continue;
         }
-        if (!batch.isEmpty() && !deliver(batch)) {
+        if (batcher.exhausted() && resend.isEmpty() && inFlight.isEmpty()) {
           break;
         }
-        commit(end);
+        wakeup.await(waitNanos());
       }
-    } catch (JournalException e) {
-      recordError("journal read failed: " + e.getMessage());
-      log.error("forwarder for {} stopped: {}", sink.name(), e.getMessage());
+      JournalException failure = batcher.failure();
+      if (failure != null) {
+        recordError("journal read failed: " + failure.getMessage());
+        log.error("forwarder for {} stopped: {}", sink.name(), failure.getMessage());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     } finally {
       running = false;
+      readerThread.interrupt();
       signalProgress();
     }
   }
 
-  private boolean shouldExit(JournalReader reader) {
-    if (Thread.currentThread().isInterrupted()) {
-      return true;
+  private long waitNanos() {
+    InFlightBatch oldest = inFlight.peekFirst();
+    if (oldest == null) {
+      return IDLE_WAIT_NANOS;
     }
-    if (!stopping) {
-      return false;
-    }
-    return reader.position() >= journal.nextSequence() || clock.nanoTime() - stopDeadline > 0;
+    long left = oldest.nanosLeft(clock.nanoTime(), options.writeTimeout().toNanos());
+    return Math.max(1, Math.min(left, IDLE_WAIT_NANOS));
   }
 
   /**
-   * Reads up to a batch; returns the sequence after the last record read, or -1 if none arrived.
+   * Settles the oldest outstanding batch if it is done or past its timeout: commits a confirmed
+   * one, handles a failed one. Returns whether anything happened.
    */
-  private long collect(JournalReader reader, List<EncodedEvent> batch) {
-    long[] end = {-1};
-    int max = options.maxBatchSize();
-    int[] read = {0};
-    var handler =
-        (dev.streamll.journal.RecordHandler)
-            (sequence, timestampMicros, payload) -> {
-              end[0] = sequence + 1;
-              read[0]++;
-              EncodedEvent event = new EncodedEvent(sequence, copy(payload), codec);
-              if (accepts(event)) {
-                batch.add(event);
-              }
-            };
-    reader.read(max, handler);
-    if (read[0] == 0) {
-      reader.await(IDLE_WAIT);
-      reader.read(max, handler);
-      if (read[0] == 0) {
-        return -1;
-      }
-    }
-    long lingerDeadline = clock.nanoTime() + options.linger().toNanos();
-    while (read[0] < max && !stopping) {
-      long remaining = lingerDeadline - clock.nanoTime();
-      if (remaining <= 0 || !reader.await(Duration.ofNanos(remaining))) {
-        break;
-      }
-      reader.read(max - read[0], handler);
-    }
-    return end[0];
-  }
-
-  private static byte[] copy(ByteBuffer payload) {
-    byte[] bytes = new byte[payload.remaining()];
-    payload.get(bytes);
-    return bytes;
-  }
-
-  private boolean accepts(EncodedEvent event) {
-    if (options.filter() == EventFilter.ALL) {
-      return true;
-    }
-    try {
-      return options.filter().test(event.event());
-    } catch (IllegalArgumentException e) {
-      undecodable.incrementAndGet();
-      log.error(
-          "journal record {} is not a valid event and is skipped for {}: {}",
-          event.sequence(),
-          sink.name(),
-          e.getMessage());
+  private boolean settleOldest() throws InterruptedException {
+    InFlightBatch oldest = inFlight.peekFirst();
+    if (oldest == null) {
       return false;
     }
-  }
-
-  /** Delivers {@code batch}, retrying until confirmed; false only when told to stop first. */
-  private boolean deliver(List<EncodedEvent> batch) {
-    int attempt = 0;
-    while (true) {
-      if (!breaker.tryAcquire()) {
-        if (mustGiveUp()) {
-          return false;
-        }
-        pause(breaker.nanosUntilRetry());
-        continue;
-      }
-      CircuitState before = breaker.state();
-      try {
-        callSink(batch);
-        breaker.onSuccess();
-        delivered.addAndGet(batch.size());
-        if (before != CircuitState.CLOSED || attempt > 0) {
-          log.info("sink {} recovered after {} failed attempt(s)", sink.name(), attempt);
-        }
-        return true;
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return false;
-      } catch (Exception e) {
-        failedAttempts.incrementAndGet();
-        String message = describe(e);
-        recordError(message);
-        breaker.onFailure();
-        if (attempt == 0) {
-          log.warn("sink {} failed; retrying with backoff: {}", sink.name(), message);
-        } else if (before == CircuitState.HALF_OPEN) {
-          log.debug("sink {}: probe failed, circuit stays OPEN: {}", sink.name(), message);
-        }
-        if (before == CircuitState.CLOSED && breaker.state() == CircuitState.OPEN) {
-          log.warn(
-              "sink {}: circuit OPEN after {} consecutive failures; events wait in the journal."
-                  + " Last error: {}",
-              sink.name(),
-              breaker.consecutiveFailures(),
-              message);
-        }
-      }
-      if (mustGiveUp()) {
+    if (!oldest.isSettled()) {
+      if (!expireIfOverdue(oldest)) {
         return false;
       }
+    }
+    Throwable failure = oldest.failure();
+    if (failure == null) {
+      inFlight.pollFirst();
+      if (!oldest.batch().isEmpty()) {
+        sentInFlight--;
+        confirmed(oldest.batch());
+      }
+      commit(oldest.batch().end());
+      return true;
+    }
+    failed(failure);
+    abandonInFlight();
+    if (!mustGiveUp()) {
       pause(backoff.delayNanos(attempt++));
     }
+    return true;
   }
 
-  private void callSink(List<EncodedEvent> batch) throws Exception {
-    Future<?> call =
-        writer.submit(
-            () -> {
-              if (!sinkStarted) {
-                sink.start();
-                sinkStarted = true;
-              }
-              sink.write(List.copyOf(batch));
-              return null;
-            });
-    try {
-      call.get(options.writeTimeout().toNanos(), TimeUnit.NANOSECONDS);
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof Exception) {
-        throw (Exception) cause;
-      }
-      throw new IllegalStateException("sink " + sink.name() + " threw " + cause, cause);
-    } catch (TimeoutException e) {
-      call.cancel(true);
-      replaceWriter();
-      throw new TimeoutException(
-          "sink "
-              + sink.name()
-              + " did not confirm a batch of "
-              + batch.size()
-              + " within writeTimeout "
-              + options.writeTimeout());
+  private boolean expireIfOverdue(InFlightBatch batch) {
+    if (batch.nanosLeft(clock.nanoTime(), options.writeTimeout().toNanos()) > 0) {
+      return false;
     }
+    batch.expire(
+        new TimeoutException(
+            "sink "
+                + sink.name()
+                + " did not confirm a batch of "
+                + batch.batch().size()
+                + " within writeTimeout "
+                + options.writeTimeout()));
+    return true;
+  }
+
+  private void confirmed(Batch batch) {
+    breaker.onSuccess();
+    delivered.addAndGet(batch.size());
+    if (recovering) {
+      log.info("sink {} recovered after {} failed attempt(s)", sink.name(), attempt);
+      recovering = false;
+      attempt = 0;
+    }
+  }
+
+  private void failed(Throwable error) {
+    failedAttempts.incrementAndGet();
+    String message = describe(error);
+    recordError(message);
+    CircuitState before = breaker.state();
+    breaker.onFailure();
+    if (!recovering) {
+      log.warn("sink {} failed; retrying with backoff: {}", sink.name(), message);
+    } else if (before == CircuitState.HALF_OPEN) {
+      log.debug("sink {}: probe failed, circuit stays OPEN: {}", sink.name(), message);
+    }
+    if (before == CircuitState.CLOSED && breaker.state() == CircuitState.OPEN) {
+      log.warn(
+          "sink {}: circuit OPEN after {} consecutive failures; events wait in the journal."
+              + " Last error: {}",
+          sink.name(),
+          breaker.consecutiveFailures(),
+          message);
+    }
+    recovering = true;
   }
 
   /**
-   * After a timeout the next batch always gets a fresh thread, so a write that ignores interruption
-   * can hold only its own thread, never the forwarder.
+   * After a failure: waits until every outstanding batch has settled (or timed out), so that no
+   * write of an abandoned batch races its resend, then queues them all for resending in order.
    */
-  private void replaceWriter() throws InterruptedException {
-    ExecutorService timedOut = writer;
-    writer = newWriter();
-    timedOut.shutdown();
-    if (!timedOut.awaitTermination(100, TimeUnit.MILLISECONDS)) {
-      log.error(
-          "sink {} ignored interruption after its write timed out; abandoning that thread",
-          sink.name());
+  private void abandonInFlight() throws InterruptedException {
+    for (InFlightBatch batch : inFlight) {
+      batch.skipIfQueued();
     }
+    for (InFlightBatch batch : inFlight) {
+      while (!batch.isSettled() && !expireIfOverdue(batch)) {
+        if (mustGiveUp()) {
+          return;
+        }
+        wakeup.await(
+            Math.min(
+                batch.nanosLeft(clock.nanoTime(), options.writeTimeout().toNanos()),
+                IDLE_WAIT_NANOS));
+      }
+    }
+    boolean interrupted = false;
+    for (Iterator<InFlightBatch> newestFirst = inFlight.descendingIterator();
+        newestFirst.hasNext(); ) {
+      InFlightBatch batch = newestFirst.next();
+      interrupted |= batch.interruptedSinkCall();
+      resend.addFirst(batch.batch());
+    }
+    inFlight.clear();
+    sentInFlight = 0;
+    if (interrupted) {
+      sinkThread.replace();
+    }
+    sinkThread.resume();
+  }
+
+  /** Hands the next batch to the sink if the window allows; returns whether anything happened. */
+  private boolean sendNext() {
+    int window = recovering ? 1 : options.maxInFlightBatches();
+    if (sentInFlight >= window) {
+      return false;
+    }
+    Batch next = resend.pollFirst();
+    if (next == null) {
+      next = batcher.poll();
+    }
+    if (next == null) {
+      return false;
+    }
+    if (next.isEmpty()) {
+      // Consecutive filtered-out batches merge, so they cannot pile up behind a slow batch.
+      InFlightBatch newest = inFlight.peekLast();
+      if (newest != null && newest.batch().isEmpty()) {
+        inFlight.pollLast();
+      }
+      inFlight.addLast(InFlightBatch.empty(next));
+      return true;
+    }
+    if (!breaker.tryAcquire()) {
+      resend.addFirst(next);
+      pause(breaker.nanosUntilRetry());
+      return true;
+    }
+    inFlight.addLast(sinkThread.submit(next));
+    sentInFlight++;
+    return true;
   }
 
   private static String describe(Throwable e) {
@@ -383,7 +380,7 @@ public final class Forwarder implements AutoCloseable {
         Math.max(0, journal.nextSequence() - cursor.position()),
         delivered.get(),
         failedAttempts.get(),
-        Map.of("journal_full", cursor.dropped(), "undecodable", undecodable.get()),
+        Map.of("journal_full", cursor.dropped(), "undecodable", batcher.undecodable()),
         lastError,
         lastErrorAt);
   }
@@ -394,7 +391,9 @@ public final class Forwarder implements AutoCloseable {
    */
   public void close(Duration deadline) {
     stopDeadline = clock.nanoTime() + deadline.toNanos();
+    batcher.stop(stopDeadline);
     stopping = true;
+    wakeup.signal();
     try {
       if (thread.isAlive()) {
         thread.join(Math.max(1, deadline.toMillis()) + 1000);
@@ -403,10 +402,12 @@ public final class Forwarder implements AutoCloseable {
           thread.join(5000);
         }
       }
+      readerThread.interrupt();
+      readerThread.join(5000);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } finally {
-      writer.shutdownNow();
+      sinkThread.shutdown();
       try {
         sink.close();
       } catch (Exception e) {
