@@ -142,6 +142,9 @@ public final class Forwarder implements AutoCloseable {
         recordError("journal read failed: " + failure.getMessage());
         log.error("forwarder for {} stopped: {}", sink.name(), failure.getMessage());
       }
+    } catch (JournalException e) {
+      recordError("cursor commit failed: " + e.getMessage());
+      log.error("forwarder for {} stopped: {}", sink.name(), e.getMessage());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } finally {
@@ -161,34 +164,38 @@ public final class Forwarder implements AutoCloseable {
   }
 
   /**
-   * Settles the oldest outstanding batch if it is done or past its timeout: commits a confirmed
-   * one, handles a failed one. Returns whether anything happened.
+   * Settles outstanding batches from the oldest on while they are done or past their timeout:
+   * confirmed ones move the cursor (once, to the end of the last), a failed one is handled. Returns
+   * whether anything happened.
    */
   private boolean settleOldest() throws InterruptedException {
-    InFlightBatch oldest = inFlight.peekFirst();
-    if (oldest == null) {
-      return false;
-    }
-    if (!oldest.isSettled()) {
-      if (!expireIfOverdue(oldest)) {
-        return false;
+    long confirmedEnd = -1;
+    InFlightBatch oldest;
+    while ((oldest = inFlight.peekFirst()) != null
+        && (oldest.isSettled() || expireIfOverdue(oldest))) {
+      Throwable failure = oldest.failure();
+      if (failure != null) {
+        if (confirmedEnd >= 0) {
+          commit(confirmedEnd);
+        }
+        failed(failure);
+        abandonInFlight();
+        if (!mustGiveUp()) {
+          pause(backoff.delayNanos(attempt++));
+        }
+        return true;
       }
-    }
-    Throwable failure = oldest.failure();
-    if (failure == null) {
       inFlight.pollFirst();
       if (!oldest.batch().isEmpty()) {
         sentInFlight--;
         confirmed(oldest.batch());
       }
-      commit(oldest.batch().end());
-      return true;
+      confirmedEnd = oldest.batch().end();
     }
-    failed(failure);
-    abandonInFlight();
-    if (!mustGiveUp()) {
-      pause(backoff.delayNanos(attempt++));
+    if (confirmedEnd < 0) {
+      return false;
     }
+    commit(confirmedEnd);
     return true;
   }
 
