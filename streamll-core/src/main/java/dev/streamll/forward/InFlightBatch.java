@@ -3,6 +3,7 @@ package dev.streamll.forward;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -25,6 +26,7 @@ final class InFlightBatch {
   private final AtomicInteger state = new AtomicInteger(QUEUED);
   private volatile long startedAt;
   private volatile Future<?> call;
+  private volatile CompletionStage<Void> stage;
   private volatile boolean interrupted;
 
   InFlightBatch(Batch batch) {
@@ -57,7 +59,8 @@ final class InFlightBatch {
     return state.compareAndSet(QUEUED, RUNNING);
   }
 
-  void handedOver() {
+  void handedOver(CompletionStage<Void> stage) {
+    this.stage = stage;
     state.compareAndSet(RUNNING, HANDED_OVER);
   }
 
@@ -108,11 +111,18 @@ final class InFlightBatch {
   }
 
   /**
-   * Fails this batch with {@code timeout}; if the sink call itself is still running, interrupts it
-   * and remembers that the sink thread may now be stuck.
+   * Fails this batch with {@code timeout}, and the stage an asynchronous sink returned for it; if
+   * the sink call itself is still running, interrupts it and remembers that the sink thread may now
+   * be stuck.
    */
   void expire(TimeoutException timeout) {
     settled.completeExceptionally(timeout);
+    CompletionStage<Void> handed = stage;
+    if (handed != null) {
+      // Tells an asynchronous sink that this batch was given up, so it can drop the connection
+      // it was sent on rather than send the resend into the same silence.
+      handed.toCompletableFuture().completeExceptionally(timeout);
+    }
     Future<?> running = call;
     if (state.get() == RUNNING && running != null) {
       interrupted = true;

@@ -87,7 +87,7 @@ final class SinkThread {
       }
       if (sink instanceof AsyncSink) {
         CompletionStage<Void> stage = ((AsyncSink) sink).writeAsync(inFlight.batch().events());
-        inFlight.handedOver();
+        inFlight.handedOver(stage);
         stage.whenComplete((ignored, failure) -> inFlight.settle(failure));
       } else {
         sink.write(inFlight.batch().events());

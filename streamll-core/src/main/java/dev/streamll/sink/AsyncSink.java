@@ -21,7 +21,13 @@ import java.util.concurrent.ExecutionException;
  * socket buffer, a client-side bound on outstanding requests), since it runs on the forwarder's
  * sink thread under the write timeout and is interrupted when that expires. The returned stage must
  * complete eventually — bound every wait with the client's own timeouts; the forwarder's {@code
- * writeTimeout} is the last resort, and a stage that misses it is abandoned and counted as failed.
+ * writeTimeout} is the last resort: a stage that misses it is counted as failed, and the forwarder
+ * completes it exceptionally with a {@link java.util.concurrent.TimeoutException} (through {@code
+ * toCompletableFuture()}), so the sink can tell and drop the connection the batch was sent on.
+ *
+ * <p>Stages may complete on any thread (typically the client's I/O thread); the forwarder's
+ * reactions to a completion only record it and wake the forwarder, they never block or call back
+ * into the sink.
  */
 public interface AsyncSink extends Sink {
 
