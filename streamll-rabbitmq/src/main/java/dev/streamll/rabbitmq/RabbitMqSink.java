@@ -5,14 +5,16 @@ import com.rabbitmq.client.BuiltinExchangeType;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import dev.streamll.event.StreamllEvent;
+import dev.streamll.sink.AsyncSink;
 import dev.streamll.sink.EncodedEvent;
-import dev.streamll.sink.Sink;
 import dev.streamll.sink.SinkException;
 import java.io.IOException;
 import java.util.Date;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
@@ -23,15 +25,25 @@ import org.slf4j.LoggerFactory;
  * Publishes each event to a topic exchange: body = the event's wire JSON, {@code content_type}
  * application/json, {@code message_id} = event_id, {@code timestamp}, headers {@code event_type},
  * {@code module_name}, {@code operation}, {@code schema_version}, persistent ({@code delivery_mode}
- * 2) and {@code mandatory}. {@link #write} returns only when the broker acked every message of the
- * batch; a nack, a {@code basic.return} (no queue matched) or a lost channel fails the whole batch
- * and the forwarder re-sends it (at-least-once; consumers dedup by {@code message_id}).
+ * 2) and {@code mandatory}, on one channel in publisher-confirm mode.
  *
- * <p>The sink never reconnects by itself in the background: {@code write} opens a new connection or
- * channel when the previous one is gone, so the forwarder's backoff and circuit breaker pace the
- * attempts.
+ * <p>{@link #writeAsync} publishes a batch and returns a stage without waiting for the broker, so
+ * several batches can be outstanding on the channel at once. The {@link ConfirmTracker} maps every
+ * ack (also a {@code multiple=true} ack spanning several batches, and acks out of order) to its
+ * batch by publish sequence number; a batch's stage completes once each of its messages is acked. A
+ * nack or a {@code basic.return} (no queue matched) fails the stage of the batch it concerns; a
+ * lost channel or connection fails every outstanding stage. After any failure the next {@code
+ * writeAsync} replaces the channel and its connection, failing whatever was still outstanding on
+ * the old one, and the forwarder re-sends the failed batch and the ones after it (at-least-once;
+ * consumers dedup by {@code message_id}). Stages complete on amqp-client's I/O thread, or on the
+ * sink's caller when it discards a channel, so callbacks on them must not block.
+ *
+ * <p>The sink never reconnects by itself in the background: {@code writeAsync} opens a new
+ * connection or channel when the previous one is gone, so the forwarder's backoff and circuit
+ * breaker pace the attempts. While the broker blocks publishers (a memory or disk alarm), {@code
+ * writeAsync} fails at once instead of publishing into a socket the broker no longer reads.
  */
-public final class RabbitMqSink implements Sink {
+public final class RabbitMqSink implements AsyncSink {
   private static final Logger log = LoggerFactory.getLogger(RabbitMqSink.class);
   private static final String CONTENT_TYPE = "application/json";
   private static final int PERSISTENT = 2;
@@ -45,7 +57,7 @@ public final class RabbitMqSink implements Sink {
   private volatile Connection connection;
   private volatile String blockedReason;
   private Channel channel;
-  private ConfirmTracker tracker;
+  private volatile ConfirmTracker tracker;
   private volatile boolean closed;
 
   RabbitMqSink(RabbitMqSettings settings) {
@@ -69,8 +81,16 @@ public final class RabbitMqSink implements Sink {
     }
   }
 
+  /**
+   * Publishes every event of {@code batch} and returns; the stage completes when the broker has
+   * acked all of them.
+   *
+   * @throws SinkException when the batch could not be published: the sink is closed, the broker
+   *     blocks publishers, connecting failed or a publish failed
+   * @throws InterruptedException when the forwarder's write timeout interrupts publishing
+   */
   @Override
-  public void write(List<EncodedEvent> batch) throws InterruptedException {
+  public CompletableFuture<Void> writeAsync(List<EncodedEvent> batch) throws InterruptedException {
     writeLock.lockInterruptibly();
     try {
       if (closed) {
@@ -87,16 +107,17 @@ public final class RabbitMqSink implements Sink {
                 + ") — a memory or disk alarm on the broker; free memory or disk there");
       }
       ConfirmTracker confirms = tracker;
-      boolean confirmed = false;
+      ConfirmTracker.Batch pending = confirms.begin();
+      boolean published = false;
       try {
         for (EncodedEvent encoded : batch) {
           if (Thread.interrupted()) {
             throw new InterruptedException("write interrupted while publishing");
           }
-          publish(ch, confirms, encoded);
+          publish(ch, confirms, pending, encoded);
         }
-        confirms.awaitAllConfirmed();
-        confirmed = true;
+        confirms.seal(pending);
+        published = true;
       } catch (IOException | RuntimeException e) {
         if (e instanceof SinkException) {
           throw (SinkException) e;
@@ -104,16 +125,49 @@ public final class RabbitMqSink implements Sink {
         throw new SinkException(
             name + ": publishing failed: " + BrokerErrors.describe(e) + "; will retry", e);
       } finally {
-        if (!confirmed) {
-          discard();
+        if (!published) {
+          discard("channel dropped because publishing a batch on it failed; will retry");
         }
       }
+      return pending.stage();
     } finally {
       writeLock.unlock();
     }
   }
 
-  private void publish(Channel ch, ConfirmTracker confirms, EncodedEvent encoded)
+  /**
+   * Publishes {@code batch} and waits for its confirms. When the forwarder's write timeout
+   * interrupts the wait (a broker that went silent), the connection is dropped at once rather than
+   * when the next batch comes, so the interrupted thread is free again within about 50 ms.
+   */
+  @Override
+  public void write(List<EncodedEvent> batch) throws Exception {
+    CompletableFuture<Void> stage = writeAsync(batch);
+    try {
+      stage.get();
+    } catch (InterruptedException e) {
+      stage.cancel(false);
+      writeLock.lock();
+      try {
+        ConfirmTracker confirms = tracker;
+        if (confirms != null && confirms.failed()) {
+          discard(confirms.failure());
+        }
+      } finally {
+        writeLock.unlock();
+      }
+      throw e;
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof Exception) {
+        throw (Exception) cause;
+      }
+      throw new SinkException(name + ": write failed: " + cause, cause);
+    }
+  }
+
+  private void publish(
+      Channel ch, ConfirmTracker confirms, ConfirmTracker.Batch pending, EncodedEvent encoded)
       throws IOException {
     StreamllEvent event;
     try {
@@ -130,7 +184,7 @@ public final class RabbitMqSink implements Sink {
       return;
     }
     String routingKey = settings.routingKey().render(event);
-    confirms.expect(ch.getNextPublishSeqNo(), routingKey);
+    confirms.expect(pending, ch.getNextPublishSeqNo(), routingKey, event.eventId());
     ch.basicPublish(settings.exchange(), routingKey, true, properties(event), encoded.json());
   }
 
@@ -160,7 +214,12 @@ public final class RabbitMqSink implements Sink {
       return channel;
     }
     if (channel != null) {
-      discard();
+      discard(
+          "channel to exchange '"
+              + settings.exchange()
+              + "' replaced after a failure ("
+              + tracker.failure()
+              + ") before all confirms arrived; will retry");
     }
     Connection conn = connection;
     if (conn == null || !conn.isOpen()) {
@@ -295,14 +354,20 @@ public final class RabbitMqSink implements Sink {
   }
 
   /**
-   * Drops the channel together with its connection: aborting only the channel could wait for a
-   * close-ok that a stalled connection never sends, while {@code Connection.abort(timeout)} is
-   * bounded. The short wait keeps a write that timed out responsive to the forwarder's
-   * interruption. Failures are rare, and the next write reconnects.
+   * Drops the channel together with its connection and fails every stage still outstanding on it
+   * with {@code reason}: aborting only the channel could wait for a close-ok that a stalled
+   * connection never sends, while {@code Connection.abort(timeout)} is bounded. The short wait
+   * keeps a write that timed out responsive to the forwarder's interruption. Failures are rare, and
+   * the next write reconnects.
    */
-  private void discard() {
+  private void discard(String reason) {
+    ConfirmTracker confirms = tracker;
     channel = null;
     tracker = null;
+    if (confirms != null) {
+      // Before the abort, so the stages report why the channel went, not the abort itself.
+      confirms.failAll(reason);
+    }
     Connection conn = connection;
     connection = null;
     if (conn != null) {
@@ -326,6 +391,12 @@ public final class RabbitMqSink implements Sink {
     connection = null;
     if (conn != null) {
       conn.abort(2_000);
+    }
+    ConfirmTracker confirms = tracker;
+    if (confirms != null) {
+      // The abort's shutdown signal normally fails them already; this covers a connection that
+      // was half gone and never delivered one.
+      confirms.failAll("sink " + name + " was closed before all confirms arrived");
     }
   }
 

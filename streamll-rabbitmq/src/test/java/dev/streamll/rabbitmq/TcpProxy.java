@@ -63,6 +63,14 @@ final class TcpProxy implements AutoCloseable {
     frozenUntilNanos = System.nanoTime() + millis * 1_000_000;
   }
 
+  /** Ends a {@link #freeze} early: relaying resumes at once. */
+  void thaw() {
+    synchronized (gate) {
+      frozenUntilNanos = System.nanoTime();
+      gate.notifyAll();
+    }
+  }
+
   private void awaitThaw() throws InterruptedException {
     synchronized (gate) {
       long remaining;
