@@ -99,10 +99,11 @@ class ForwarderPipeliningTest {
   void aFailedBatchIsResentAloneThenWithEveryLaterBatchInOrder() {
     start(options());
     await().until(() -> sink.calls().size() == 4);
-    sink.call(0).confirm();
+    // The oldest is confirmed last, so the forwarder sees all four outcomes at once.
+    sink.call(1).fail(new IllegalStateException("reply lost"));
     sink.call(2).confirm();
     sink.call(3).confirm();
-    sink.call(1).fail(new IllegalStateException("reply lost"));
+    sink.call(0).confirm();
 
     await().until(() -> sink.calls().size() == 5);
     assertThat(sink.call(4).firstSequence()).as("the failed batch, resent").isEqualTo(10L);
