@@ -46,7 +46,8 @@ final class KafkaErrors {
       message =
           "not authorized on the cluster; an idempotent producer needs IDEMPOTENT_WRITE on older"
               + " brokers (before 2.8). Grant it, or set producer.enable.idempotence=false (retries"
-              + " may then duplicate events)";
+              + " may then duplicate events) with"
+              + " producer.max.in.flight.requests.per.connection=1 (or retries may reorder them)";
     } else if (error instanceof AuthorizationException) {
       message = "not authorized: check the ACLs for the client's principal";
     } else if (error instanceof AuthenticationException) {
@@ -90,7 +91,8 @@ final class KafkaErrors {
       message =
           "the broker does not support a feature this client needs (idempotent produce needs"
               + " Kafka 0.11+, zstd compression 2.1+): upgrade the broker, or set"
-              + " producer.compression.type=lz4 or producer.enable.idempotence=false";
+              + " producer.compression.type=lz4 or producer.enable.idempotence=false (with"
+              + " producer.max.in.flight.requests.per.connection=1 to keep order)";
     } else {
       message = "Kafka rejected the batch";
     }

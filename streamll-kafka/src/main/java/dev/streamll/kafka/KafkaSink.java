@@ -1,7 +1,7 @@
 package dev.streamll.kafka;
 
+import dev.streamll.sink.AsyncSink;
 import dev.streamll.sink.EncodedEvent;
-import dev.streamll.sink.Sink;
 import dev.streamll.sink.SinkException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -11,8 +11,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -35,19 +39,32 @@ import org.slf4j.LoggerFactory;
  * event_type}, {@code module_name} and {@code schema_version} (routing and filtering without
  * parsing the value).
  *
- * <p>A batch is confirmed only when every record's send callback reported success; the producer is
- * idempotent with {@code acks=all}. The producer never becomes a second buffer: {@code
- * max.block.ms} (5 s) bounds a send waiting for metadata and {@code delivery.timeout.ms} (10 s)
- * bounds how long a record may wait for brokers, so while Kafka is unreachable a write fails within
- * about 15 s — well inside the forwarder's default 30 s write timeout — and the events wait in the
- * journal behind the forwarder's cursor, retried under its backoff and circuit breaker. Keep {@code
- * max.block.ms + delivery.timeout.ms} below the forwarder's {@code writeTimeout} when you change
- * either.
+ * <p>{@link #writeAsync} hands every record of a batch to the producer and returns; the batch's
+ * stage completes once every record's send callback reported success (or fails on the first error),
+ * so the forwarder keeps several batches in flight instead of waiting one round trip per batch.
+ * Nothing calls {@code flush()}: the producer ships records on its own, per partition, once {@code
+ * batch.size} bytes are ready or {@code linger.ms} (5 ms) has passed, whichever comes first.
+ *
+ * <p>Order per {@code execution_id} holds across batches in flight: the forwarder calls {@code
+ * writeAsync} in journal order from one thread, records with one key go to one partition in {@code
+ * send} order, and the idempotent producer ({@code acks=all}) keeps that order through its own
+ * retries with up to 5 requests in flight per connection ({@code
+ * max.in.flight.requests.per.connection}; Kafka refuses more with idempotence on). If you turn
+ * idempotence off, set {@code max.in.flight.requests.per.connection=1} or retries may reorder.
+ *
+ * <p>The producer never becomes a second buffer: {@code max.block.ms} (5 s) bounds a send waiting
+ * for metadata or buffer space and {@code delivery.timeout.ms} (10 s) bounds how long a record may
+ * wait for brokers, so while Kafka is unreachable a batch fails within about 15 s — well inside the
+ * forwarder's default 30 s write timeout — and the events wait in the journal behind the
+ * forwarder's cursor, retried under its backoff and circuit breaker. Keep {@code max.block.ms +
+ * delivery.timeout.ms} below the forwarder's {@code writeTimeout} when you change either. A fatal
+ * error (authentication, authorization, a fenced or out-of-sequence producer) fails every
+ * outstanding batch at once and the next batch gets a new producer.
  *
  * <p>Create one by URL ({@code kafka://host:9092/topic?producer.linger.ms=10}, see {@link
  * KafkaSinkProvider}) or with {@link #builder()} to pass SASL/SSL settings as a map.
  */
-public final class KafkaSink implements Sink {
+public final class KafkaSink implements AsyncSink {
   private static final Logger log = LoggerFactory.getLogger(KafkaSink.class);
 
   /** The producer settings this sink uses unless told otherwise. */
@@ -60,10 +77,16 @@ public final class KafkaSink implements Sink {
   private final String name;
   private final String topic;
   private final Map<String, Object> settings;
-  private Producer<byte[], byte[]> producer;
+  private final Function<Map<String, Object>, Producer<byte[], byte[]>> producers;
+  private Session session;
 
-  private KafkaSink(String bootstrapServers, String topic, Map<String, String> overrides) {
+  private KafkaSink(
+      String bootstrapServers,
+      String topic,
+      Map<String, String> overrides,
+      Function<Map<String, Object>, Producer<byte[], byte[]>> producers) {
     this.topic = topic;
+    this.producers = producers;
     this.name = describe(bootstrapServers, topic);
     Map<String, Object> merged = new LinkedHashMap<>(DEFAULTS);
     merged.putAll(overrides);
@@ -84,7 +107,16 @@ public final class KafkaSink implements Sink {
     d.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "5000");
     d.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
     d.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "10000");
+    // Nothing flushes per batch: the producer ships a partition's records once batch.size bytes
+    // (after compression, estimated) are ready or linger.ms has passed. Both are Kafka 4's
+    // defaults, spelled out because the sink now depends on them: 5 ms adds at most 5 ms to an
+    // event's delivery, and 16 KiB holds a few hundred compressed events. 64 KiB was no faster in
+    // KafkaThroughput on this machine and makes partial batches wait for linger.ms more often.
     d.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+    d.put(ProducerConfig.BATCH_SIZE_CONFIG, String.valueOf(16 << 10));
+    // Kafka's default, spelled out: the idempotent producer keeps order per partition with at most
+    // 5 requests in flight (and refuses more), which is what keeps order across batches in flight.
+    d.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "5");
     // Room for one event at the codec's default 1 MiB limit plus key, headers and framing.
     d.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, String.valueOf((1 << 20) + (64 << 10)));
     return Collections.unmodifiableMap(d);
@@ -130,49 +162,63 @@ public final class KafkaSink implements Sink {
    */
   @Override
   public void start() {
-    Producer<byte[], byte[]> p = producer();
+    Session s = session();
     try {
-      p.partitionsFor(topic);
+      s.producer.partitionsFor(topic);
     } catch (TimeoutException e) {
-      discardProducer();
+      discard(s);
       throw diagnoseMetadataTimeout(e);
     } catch (KafkaException e) {
-      discardProducer();
+      discard(s);
       throw KafkaErrors.explain(name, topic, settings, e);
     }
   }
 
+  /**
+   * Hands every record of {@code batch} to the producer and returns without waiting for Kafka. The
+   * stage completes normally once every record's callback reported success, exceptionally with an
+   * explanation naming the setting at fault on the first failure. It completes on the producer's
+   * I/O thread: keep what depends on it short.
+   *
+   * @throws InterruptedException when the forwarder interrupts a {@code send} blocked on metadata
+   *     or a full {@code buffer.memory}
+   */
   @Override
-  public void write(List<EncodedEvent> batch) throws InterruptedException {
-    Producer<byte[], byte[]> p = producer();
-    BatchAcknowledgement ack = new BatchAcknowledgement(batch.size());
+  public CompletionStage<Void> writeAsync(List<EncodedEvent> batch) throws InterruptedException {
+    Session current = session();
+    BatchAcknowledgement ack =
+        new BatchAcknowledgement(
+            batch.size(),
+            current::onError,
+            error -> KafkaErrors.explain(name, topic, settings, error));
+    current.track(ack);
     try {
       for (EncodedEvent event : batch) {
         if (Thread.interrupted()) {
           throw new InterruptedException("interrupted while sending to " + name);
         }
         if (ack.failed()) {
+          // A record failed already, or the producer was found broken: the stage has its answer.
           break;
         }
-        p.send(record(event), ack);
+        current.producer.send(record(event), ack);
       }
-      // Ships what linger.ms would otherwise hold back; returns once every callback has run, or
-      // after delivery.timeout.ms at the latest.
-      p.flush();
     } catch (InterruptException e) {
+      // Kafka re-asserts the interrupt; an InterruptedException carries it instead.
+      Thread.interrupted();
       InterruptedException interrupted = new InterruptedException("interrupted: " + name);
       interrupted.initCause(e);
+      ack.fail(interrupted);
       throw interrupted;
-    } catch (KafkaException e) {
+    } catch (InterruptedException e) {
+      ack.fail(e);
+      throw e;
+    } catch (KafkaException | IllegalStateException e) {
+      // IllegalStateException: the producer was closed under us (close() from another thread).
       ack.fail(e);
     }
-    Throwable error = ack.awaitFirstError(deliveryTimeoutMillis() + 5_000, TimeUnit.MILLISECONDS);
-    if (error != null) {
-      if (KafkaErrors.isFatal(error)) {
-        discardProducer();
-      }
-      throw KafkaErrors.explain(name, topic, settings, error);
-    }
+    ack.expireAfter(deliveryTimeoutMillis() + 5_000);
+    return ack.stage();
   }
 
   private ProducerRecord<byte[], byte[]> record(EncodedEvent event) {
@@ -196,28 +242,57 @@ public final class KafkaSink implements Sink {
         + Long.parseLong(String.valueOf(settings.get(ProducerConfig.MAX_BLOCK_MS_CONFIG)));
   }
 
-  private synchronized Producer<byte[], byte[]> producer() {
-    if (producer == null) {
-      try {
-        producer = new KafkaProducer<>(properties(settings));
-      } catch (KafkaException e) {
-        throw new SinkException(
-            name
-                + ": invalid producer settings: "
-                + e.getMessage()
-                + (e.getCause() != null ? " (" + e.getCause().getMessage() + ")" : ""),
-            e);
+  /** The current producer, replacing one that reported a fatal error. */
+  private Session session() {
+    Session broken = null;
+    Session current;
+    synchronized (this) {
+      if (session != null && session.fatal != null) {
+        broken = session;
+        session = null;
       }
+      if (session == null) {
+        try {
+          session = new Session(producers.apply(settings));
+        } catch (KafkaException e) {
+          throw new SinkException(
+              name
+                  + ": invalid producer settings: "
+                  + e.getMessage()
+                  + (e.getCause() != null ? " (" + e.getCause().getMessage() + ")" : ""),
+              e);
+        }
+      }
+      current = session;
     }
-    return producer;
+    if (broken != null) {
+      log.info("{}: replacing the producer after {}", name, broken.fatal.toString());
+      closeNow(broken);
+    }
+    return current;
   }
 
-  private synchronized void discardProducer() {
-    if (producer != null) {
-      // Zero: records still queued belong to a batch the forwarder will send again.
-      producer.close(Duration.ZERO);
-      producer = null;
+  private void discard(Session discarded) {
+    synchronized (this) {
+      if (session == discarded) {
+        session = null;
+      }
     }
+    closeNow(discarded);
+  }
+
+  /**
+   * Closes without waiting (outside the lock: closing runs the pending callbacks). Records still
+   * queued belong to batches the forwarder will send again; closing fails their callbacks, and
+   * failing the outstanding batches here as well means none can wait on a producer that is gone.
+   */
+  private static void closeNow(Session discarded) {
+    discarded.producer.close(Duration.ZERO);
+    Throwable fatal = discarded.fatal;
+    discarded.failOutstanding(
+        fatal != null
+            ? fatal
+            : new KafkaException("the producer was closed before Kafka answered"));
   }
 
   private SinkException diagnoseMetadataTimeout(TimeoutException cause) {
@@ -281,18 +356,64 @@ public final class KafkaSink implements Sink {
     return properties;
   }
 
+  /**
+   * Closes the producer, giving records still in flight up to 5 s to be acknowledged; batches that
+   * are still outstanding after that fail.
+   */
   @Override
   public void close() {
-    Producer<byte[], byte[]> p;
+    Session s;
     synchronized (this) {
-      p = producer;
-      producer = null;
+      s = session;
+      session = null;
     }
-    if (p != null) {
+    if (s != null) {
       try {
-        p.close(Duration.ofSeconds(5));
+        s.producer.close(Duration.ofSeconds(5));
       } catch (KafkaException e) {
         log.warn("closing {} failed: {}", name, e.getMessage());
+      }
+      s.failOutstanding(new KafkaException("the sink was closed before Kafka answered"));
+    }
+  }
+
+  /**
+   * One producer and the batches sent through it that are not settled yet. A fatal error marks the
+   * whole session broken at once: every outstanding batch fails then (their later records went, or
+   * would go, through a producer that cannot deliver them), and the next {@link #writeAsync} closes
+   * this producer and creates a new one.
+   */
+  private static final class Session {
+    final Producer<byte[], byte[]> producer;
+    private final Set<BatchAcknowledgement> outstanding = ConcurrentHashMap.newKeySet();
+    volatile Throwable fatal;
+
+    Session(Producer<byte[], byte[]> producer) {
+      this.producer = producer;
+    }
+
+    void track(BatchAcknowledgement ack) {
+      outstanding.add(ack);
+      ack.stage().whenComplete((ignored, error) -> outstanding.remove(ack));
+      // onError sets fatal before it walks outstanding: either that walk saw this batch or this
+      // check sees fatal.
+      Throwable broken = fatal;
+      if (broken != null) {
+        ack.fail(broken);
+      }
+    }
+
+    /** Runs for every error of every batch, usually on the producer's I/O thread. */
+    void onError(Throwable error) {
+      if (fatal == null && KafkaErrors.isFatal(error)) {
+        fatal = error;
+        failOutstanding(error);
+      }
+    }
+
+    void failOutstanding(Throwable error) {
+      for (BatchAcknowledgement ack : outstanding) {
+        ack.fail(error);
       }
     }
   }
@@ -320,8 +441,16 @@ public final class KafkaSink implements Sink {
     private String bootstrapServers;
     private String topic;
     private final Map<String, String> properties = new LinkedHashMap<>();
+    private Function<Map<String, Object>, Producer<byte[], byte[]>> producers =
+        settings -> new KafkaProducer<>(KafkaSink.properties(settings));
 
     private Builder() {}
+
+    /** Replaces how producers are made; tests inject faults a real broker cannot be made to. */
+    Builder producerFactory(Function<Map<String, Object>, Producer<byte[], byte[]>> producers) {
+      this.producers = Objects.requireNonNull(producers, "producers");
+      return this;
+    }
 
     /** {@code host:port[,host:port…]}. */
     public Builder bootstrapServers(String bootstrapServers) {
@@ -366,7 +495,7 @@ public final class KafkaSink implements Sink {
         throw new IllegalArgumentException(
             "KafkaSink needs a topic, e.g. builder().topic(\"streamll_events\")");
       }
-      return new KafkaSink(bootstrapServers, topic, properties);
+      return new KafkaSink(bootstrapServers, topic, properties, producers);
     }
   }
 }

@@ -25,7 +25,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -290,6 +292,97 @@ class KafkaSinkTest {
         .isInstanceOf(SinkException.class)
         .hasMessageContaining("max.message.bytes")
         .hasMessageContaining("message.max.bytes");
+    sink.close();
+  }
+
+  @Test
+  void batchesInFlightTogetherAllArriveInOrderPerExecutionAndEveryStageCompletes()
+      throws Exception {
+    String topic = EmbeddedKafkaBroker.uniqueTopic("in-flight");
+    broker.createTopic(topic, 6, Map.of());
+    // linger.ms 3 s and room for every record in one producer batch per partition: nothing is
+    // shipped, so no stage can complete, before the last batch was handed over.
+    KafkaSink sink =
+        KafkaSink.builder()
+            .bootstrapServers(broker.bootstrapServers())
+            .topic(topic)
+            .property("linger.ms", "3000")
+            .property("batch.size", String.valueOf(1 << 20))
+            .property("delivery.timeout.ms", "20000")
+            .build();
+    sink.start();
+    EventCodec codec = new EventCodec();
+    int batches = 8;
+    int perBatch = 250;
+    int executions = 20;
+    List<CompletableFuture<Void>> stages = new ArrayList<>();
+    Map<String, List<String>> sentByExecution = new LinkedHashMap<>();
+    for (int b = 0; b < batches; b++) {
+      List<EncodedEvent> batch = new ArrayList<>();
+      for (int i = 0; i < perBatch; i++) {
+        int n = b * perBatch + i;
+        String execution = "exec-" + (n % executions);
+        batch.add(EncodedEvent.of(n, event(execution, String.valueOf(n)), codec));
+        sentByExecution.computeIfAbsent(execution, k -> new ArrayList<>()).add(String.valueOf(n));
+      }
+      stages.add(sink.writeAsync(batch).toCompletableFuture());
+    }
+    assertThat(stages).as("outstanding together").noneMatch(CompletableFuture::isDone);
+
+    CompletableFuture.allOf(stages.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+    assertThat(stages).allMatch(stage -> stage.isDone() && !stage.isCompletedExceptionally());
+    sink.close();
+
+    List<ConsumerRecord<byte[], byte[]>> records =
+        TopicReader.readAll(
+            broker.bootstrapServers(), topic, batches * perBatch, Duration.ofSeconds(30));
+    Map<String, List<String>> consumedByExecution = new LinkedHashMap<>();
+    for (ConsumerRecord<byte[], byte[]> record : records) {
+      StreamllEvent event = codec.decode(record.value());
+      assertThat(utf8(record.key())).isEqualTo(event.executionId());
+      consumedByExecution
+          .computeIfAbsent(event.executionId(), k -> new ArrayList<>())
+          .add(event.data().get("n").toString());
+    }
+    assertThat(records).hasSize(batches * perBatch);
+    assertThat(consumedByExecution).isEqualTo(sentByExecution);
+  }
+
+  @Test
+  void aRecordTooLargeFailsOnlyItsOwnBatchAmongThoseInFlight() throws Exception {
+    String topic = EmbeddedKafkaBroker.uniqueTopic("too-large-in-flight");
+    broker.createTopic(topic, 1, Map.of());
+    KafkaSink sink =
+        KafkaSink.builder()
+            .bootstrapServers(broker.bootstrapServers())
+            .topic(topic)
+            .property("max.request.size", "10000")
+            .property("linger.ms", "500")
+            .build();
+    sink.start();
+    EventCodec codec = new EventCodec();
+    CompletableFuture<Void> before =
+        sink.writeAsync(List.of(EncodedEvent.of(0, event("x", "before"), codec)))
+            .toCompletableFuture();
+    CompletableFuture<Void> tooLarge =
+        sink.writeAsync(
+                List.of(
+                    EncodedEvent.of(1, event("x", "small"), codec),
+                    EncodedEvent.of(2, event("x", "y".repeat(20_000)), codec),
+                    EncodedEvent.of(3, event("x", "after the large one"), codec)))
+            .toCompletableFuture();
+    CompletableFuture<Void> after =
+        sink.writeAsync(List.of(EncodedEvent.of(4, event("x", "after"), codec)))
+            .toCompletableFuture();
+
+    assertThatThrownBy(() -> tooLarge.get(30, TimeUnit.SECONDS))
+        .isInstanceOf(ExecutionException.class)
+        .cause()
+        .isInstanceOf(SinkException.class)
+        .hasMessageContaining("max.request.size (10000 bytes)")
+        .hasMessageContaining("maxPayloadBytes");
+    before.get(30, TimeUnit.SECONDS);
+    after.get(30, TimeUnit.SECONDS);
     sink.close();
   }
 
