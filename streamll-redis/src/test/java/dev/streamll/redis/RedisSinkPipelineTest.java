@@ -35,6 +35,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -64,6 +65,12 @@ class RedisSinkPipelineTest {
     adminConnection.close();
     adminClient.shutdown(Duration.ZERO, Duration.ofSeconds(2));
     server.close();
+  }
+
+  /** A test that failed while the server held back writes must not hold up the next one. */
+  @AfterEach
+  void unpauseServer() {
+    unpause();
   }
 
   private static RedisCommands<String, String> admin() {
@@ -181,7 +188,7 @@ class RedisSinkPipelineTest {
     }
     try (RedisSink sink = RedisSink.create(server.url() + "/?stream=" + key)) {
       sink.start();
-      pauseWrites(1000);
+      pauseWrites(30_000);
       List<CompletionStage<Void>> stages = new ArrayList<>();
       for (List<EncodedEvent> batch : batches) {
         stages.add(sink.writeAsync(batch));
@@ -189,6 +196,7 @@ class RedisSinkPipelineTest {
       assertThat(stages)
           .as("no reply can arrive while the server holds back writes")
           .noneMatch(stage -> stage.toCompletableFuture().isDone());
+      unpause();
       for (CompletionStage<Void> stage : stages) {
         completesNormally(stage);
       }
@@ -216,11 +224,14 @@ class RedisSinkPipelineTest {
     try (RedisSink sink =
         RedisSink.create(server.url() + "/?stream=" + prefix + ":%7Bmodule_name%7D")) {
       sink.start();
-      pauseWrites(500);
+      pauseWrites(30_000);
       CompletionStage<Void> first = sink.writeAsync(before);
       CompletionStage<Void> failing = sink.writeAsync(mixed);
       CompletionStage<Void> last = sink.writeAsync(after);
       List<String> connectionBefore = sinkClientIds();
+      assertThat(List.of(first, failing, last))
+          .noneMatch(stage -> stage.toCompletableFuture().isDone());
+      unpause();
 
       completesNormally(first);
       assertThat(failure(failing, 30))
@@ -258,7 +269,8 @@ class RedisSinkPipelineTest {
     List<EncodedEvent> big = events("Large", 20_000);
     try (RedisSink sink = RedisSink.create(server.url() + "/?stream=" + key)) {
       sink.start();
-      pauseWrites(1000);
+      // Ends by itself, while writeAsync waits for replies; shorter than the command timeout.
+      pauseWrites(3000);
       CompletionStage<Void> hugeStage = sink.writeAsync(huge);
       List<CompletionStage<Void>> stages = new ArrayList<>();
       for (int i = 0; i < 3; i++) {
@@ -295,11 +307,12 @@ class RedisSinkPipelineTest {
       List<String> connectionBefore = sinkClientIds();
       assertThat(connectionBefore).hasSize(1);
 
-      pauseWrites(3000);
+      pauseWrites(30_000);
       List<CompletionStage<Void>> outstanding = new ArrayList<>();
       for (int i = 0; i < 3; i++) {
         outstanding.add(sink.writeAsync(events("Dropped", 1000)));
       }
+      assertThat(outstanding).noneMatch(stage -> stage.toCompletableFuture().isDone());
       assertThat(admin().clientKill(KillArgs.Builder.typeNormal().skipme())).isEqualTo(1);
       for (CompletionStage<Void> stage : outstanding) {
         assertThat(failure(stage, 10))
