@@ -101,6 +101,8 @@ final class RedisErrors {
       }
       if (t instanceof ClosedChannelException
           || message.contains("Connection closed")
+          || message.contains("Connection disconnected")
+          || message.contains("Currently not connected")
           || message.contains("Connection reset")) {
         return "connection to "
             + address

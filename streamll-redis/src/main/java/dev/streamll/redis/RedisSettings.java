@@ -40,7 +40,10 @@ final class RedisSettings {
   static final String DEFAULT_STREAM = "streamll_events";
   static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
 
-  /** Commands in flight per connection; the sink never has more than this outstanding. */
+  /**
+   * Commands in flight per connection at most; beyond it Lettuce refuses commands. The sink keeps
+   * at most {@link RedisSink#MAX_OUTSTANDING} outstanding, well below.
+   */
   static final int REQUEST_QUEUE_SIZE = 16_384;
 
   private static final Set<String> OPTIONS =

@@ -1,7 +1,7 @@
 package dev.streamll.redis;
 
+import dev.streamll.sink.AsyncSink;
 import dev.streamll.sink.EncodedEvent;
-import dev.streamll.sink.Sink;
 import dev.streamll.sink.SinkException;
 import dev.streamll.sink.SinkUrl;
 import io.lettuce.core.RedisClient;
@@ -14,11 +14,16 @@ import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,25 +36,37 @@ import org.slf4j.LoggerFactory;
  * XADD streamll_events [MAXLEN ~ N] * event {"event_id":…} event_type token module_name ChatBot
  * </pre>
  *
- * <p>A batch is written as pipelined {@code XADD}s on one connection with auto-flush off — flushed
- * every {@value #FLUSH_EVERY} commands so the connection writes while the batch is still being
- * built, with at most {@value #MAX_IN_FLIGHT} commands awaiting replies — and {@link #write}
- * returns only when every reply has arrived. Any error fails the whole batch, which the forwarder
- * retries whole: entries that did land are then written again (at-least-once; consumers deduplicate
- * by {@code event_id}).
+ * <p>{@link #writeAsync} sends a batch as pipelined {@code XADD}s on one connection with auto-flush
+ * off, flushed every {@value #FLUSH_EVERY} commands so the connection writes while the batch is
+ * still being built, and returns without waiting for replies: the forwarder keeps several batches
+ * in flight on the same connection. A batch's stage completes when every one of its replies has
+ * arrived, normally if all succeeded, otherwise with the error of the first failed entry in batch
+ * order. At most {@value #MAX_OUTSTANDING} commands await replies on a connection, across all
+ * batches, which keeps them below the client's request queue bound ({@link
+ * RedisSettings#REQUEST_QUEUE_SIZE}); {@code writeAsync} waits for older replies (at most the
+ * command timeout) before it sends more.
  *
- * <p>The connection does not reconnect or queue by itself (see {@link RedisSettings}); a write
- * after a lost connection opens a new one, so an outage shows up as failed writes, which open the
- * forwarder's circuit while events wait in the journal.
+ * <p>The forwarder commits its cursor in batch order and, after a failed batch, resends it and
+ * every later one: entries that did land are then written again (at-least-once; consumers
+ * deduplicate by {@code event_id}).
+ *
+ * <p>The connection does not reconnect or queue by itself (see {@link RedisSettings}): when it
+ * drops, Lettuce fails its outstanding commands at once. Unless the server merely refused a command
+ * (e.g. {@code WRONGTYPE}), a failed batch makes the sink close its connection, which fails the
+ * batches still outstanding on it; the next batch opens a new one. An outage therefore shows up as
+ * failed batches, which open the forwarder's circuit while events wait in the journal.
  */
-public final class RedisSink implements Sink {
+public final class RedisSink implements AsyncSink {
   private static final Logger log = LoggerFactory.getLogger(RedisSink.class);
 
-  /** Commands per flush. */
+  /** Commands per flush, and per chunk of a batch whose replies are counted together. */
   static final int FLUSH_EVERY = 512;
 
-  /** Unanswered commands at most; stays below the client's request queue bound. */
-  static final int MAX_IN_FLIGHT = 8192;
+  /**
+   * Commands awaiting replies on one connection at most, across all batches in flight; half the
+   * client's request queue, so a batch of any size, or several, never has commands rejected.
+   */
+  static final int MAX_OUTSTANDING = 8192;
 
   static final byte[] FIELD_EVENT = bytes("event");
   static final byte[] FIELD_EVENT_TYPE = bytes("event_type");
@@ -61,8 +78,10 @@ public final class RedisSink implements Sink {
   private final XAddArgs xaddArgs;
   private final long replyWaitNanos;
 
+  /** The connection batches are written on; replaced after a connection failure. */
+  private final AtomicReference<Pipeline> current = new AtomicReference<>();
+
   private volatile RedisClient client;
-  private volatile StatefulRedisConnection<byte[], byte[]> connection;
   private volatile boolean closed;
 
   RedisSink(RedisSettings settings) {
@@ -73,8 +92,8 @@ public final class RedisSink implements Sink {
     if (settings.maxlen() > 0) {
       xaddArgs.maxlen(settings.maxlen()).approximateTrimming();
     }
-    // Lettuce times out each command itself; this outer bound only guards against a reply that
-    // never completes its future at all.
+    // Lettuce times out each command itself, from the moment it is issued; waiting one second
+    // longer than that for older replies only guards against a reply that never completes at all.
     this.replyWaitNanos = settings.timeout().plus(Duration.ofSeconds(1)).toNanos();
   }
 
@@ -103,12 +122,12 @@ public final class RedisSink implements Sink {
    */
   @Override
   public void start() {
-    StatefulRedisConnection<byte[], byte[]> c = connection();
+    Pipeline p = pipeline();
     String key = keyForMessages();
     try {
       RedisFuture<String> check =
-          streamKey.isTemplate() ? c.async().ping() : c.async().type(bytes(key));
-      c.flushCommands();
+          streamKey.isTemplate() ? p.commands.ping() : p.commands.type(bytes(key));
+      p.connection.flushCommands();
       String reply = check.get(replyWaitNanos, TimeUnit.NANOSECONDS);
       if (!streamKey.isTemplate() && !reply.equals("none") && !reply.equals("stream")) {
         throw new SinkException(
@@ -121,155 +140,316 @@ public final class RedisSink implements Sink {
                 + " ?stream=streamll_events) or delete that key");
       }
     } catch (ExecutionException e) {
-      throw failed(c, e.getCause(), key);
+      throw failed(p, e.getCause(), key);
     } catch (TimeoutException e) {
-      throw failed(c, new RedisCommandTimeoutException("start-up check timed out"), key);
+      throw failed(p, new RedisCommandTimeoutException("start-up check timed out"), key);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new SinkException(settings.redacted() + ": interrupted while connecting", e);
     }
   }
 
+  /**
+   * Sends {@code batch} as pipelined {@code XADD}s and returns; waits only when more than {@value
+   * #MAX_OUTSTANDING} commands would await replies, until older replies arrive.
+   *
+   * @throws InterruptedException when interrupted while waiting for older replies; the part of the
+   *     batch already sent may still land
+   * @throws SinkException when no connection can be opened, or older replies did not arrive within
+   *     the command timeout (the connection is then closed)
+   */
   @Override
-  public void write(List<EncodedEvent> batch) throws InterruptedException {
-    StatefulRedisConnection<byte[], byte[]> c = connection();
-    RedisAsyncCommands<byte[], byte[]> commands = c.async();
-    List<RedisFuture<String>> replies = new ArrayList<>(batch.size());
-    List<byte[]> keys = new ArrayList<>(batch.size());
-    int awaited = 0;
-    for (EncodedEvent event : batch) {
-      EventLabels labels;
-      try {
-        labels = EventLabels.of(event.json());
-      } catch (IllegalArgumentException e) {
-        log.error(
-            "journal record {} is not an event and is not sent to {}: {}",
-            event.sequence(),
-            name(),
-            e.getMessage());
-        continue;
-      }
-      byte[] key = streamKey.keyFor(labels.moduleName(), labels.eventType());
-      keys.add(key);
-      replies.add(
-          commands.xadd(
-              key,
-              xaddArgs,
-              FIELD_EVENT,
-              event.json(),
-              FIELD_EVENT_TYPE,
-              bytes(labels.eventType()),
-              FIELD_MODULE_NAME,
-              bytes(labels.moduleName())));
-      if (replies.size() % FLUSH_EVERY == 0) {
-        c.flushCommands();
-        if (replies.size() - awaited >= MAX_IN_FLIGHT) {
-          awaited = await(c, replies, keys, awaited, replies.size() - MAX_IN_FLIGHT / 2);
+  public CompletionStage<Void> writeAsync(List<EncodedEvent> batch) throws InterruptedException {
+    Pipeline p = pipeline();
+    Batch written = new Batch(p, batch.size());
+    // Replies are counted per chunk of up to FLUSH_EVERY commands: permits for a chunk are taken
+    // before its first command is issued and returned when all its replies have arrived.
+    int chunkFrom = 0;
+    int chunkPermits = 0;
+    try {
+      for (int i = 0; i < batch.size(); i++) {
+        EncodedEvent event = batch.get(i);
+        EventLabels labels;
+        try {
+          labels = EventLabels.of(event.json());
+        } catch (IllegalArgumentException e) {
+          log.error(
+              "journal record {} is not an event and is not sent to {}: {}",
+              event.sequence(),
+              name(),
+              e.getMessage());
+          continue;
+        }
+        byte[] key = streamKey.keyFor(labels.moduleName(), labels.eventType());
+        if (written.size == chunkFrom + chunkPermits) {
+          Throwable discardedBecause = p.discardedBecause.get();
+          if (discardedBecause != null) {
+            // A failure closed the connection (maybe before this batch issued anything): the
+            // batch fails with it, and the rest of it would only be refused.
+            written.addFailed(key, discardedBecause);
+            break;
+          }
+          if (chunkPermits > 0) {
+            p.connection.flushCommands();
+            written.seal(chunkFrom, chunkPermits);
+            chunkFrom = written.size;
+            chunkPermits = 0;
+          }
+          int wanted = Math.min(FLUSH_EVERY, batch.size() - i);
+          acquire(p, wanted);
+          chunkPermits = wanted;
+        }
+        if (!written.add(key, event, labels)) {
+          // The client refused the command (connection closed or lost, queue full): the batch
+          // fails with that, and the rest of it would be refused too.
+          break;
         }
       }
+    } finally {
+      p.connection.flushCommands();
+      if (written.size > chunkFrom) {
+        written.seal(chunkFrom, chunkPermits);
+      } else {
+        p.permits.release(chunkPermits);
+      }
+      written.issued();
     }
-    c.flushCommands();
-    await(c, replies, keys, awaited, replies.size());
+    return written.result;
   }
 
-  /** Waits for replies {@code from} (inclusive) to {@code to} (exclusive); returns {@code to}. */
-  private int await(
-      StatefulRedisConnection<byte[], byte[]> c,
-      List<RedisFuture<String>> replies,
-      List<byte[]> keys,
-      int from,
-      int to)
-      throws InterruptedException {
-    if (to <= from) {
-      return to;
-    }
-    // Replies on one connection complete in order: waiting for the last one first costs one
-    // wake-up per wait instead of one per reply. A failure here is reported in order below.
-    try {
-      replies.get(to - 1).get(replyWaitNanos, TimeUnit.NANOSECONDS);
-    } catch (ExecutionException inOrderBelow) {
-      // the loop below finds the first failed reply and reports it
-    } catch (TimeoutException e) {
+  /** Takes {@code permits} for commands about to be issued, waiting for older replies. */
+  private void acquire(Pipeline p, int permits) throws InterruptedException {
+    if (!p.permits.tryAcquire(permits, replyWaitNanos, TimeUnit.NANOSECONDS)) {
       throw failed(
-          c,
-          new RedisCommandTimeoutException("XADD reply did not arrive"),
-          new String(keys.get(to - 1), StandardCharsets.UTF_8));
+          p,
+          new RedisCommandTimeoutException("earlier XADD replies did not arrive"),
+          keyForMessages());
     }
-    for (int i = from; i < to; i++) {
-      try {
-        replies.get(i).get(replyWaitNanos, TimeUnit.NANOSECONDS);
-      } catch (ExecutionException e) {
-        throw failed(c, e.getCause(), new String(keys.get(i), StandardCharsets.UTF_8));
-      } catch (TimeoutException e) {
-        throw failed(
-            c,
-            new RedisCommandTimeoutException("XADD reply did not arrive"),
-            new String(keys.get(i), StandardCharsets.UTF_8));
-      }
-    }
-    return to;
   }
 
   /**
    * Translates {@code error}; unless the server merely refused a command, the connection is closed
-   * so the next write starts on a fresh one instead of behind unanswered commands.
+   * so the next batch starts on a fresh one instead of behind unanswered commands. Once the
+   * connection is closed, every later failure on it is reported as the one that closed it: the
+   * cancellations that closing causes say nothing about the cause.
    */
-  private SinkException failed(
-      StatefulRedisConnection<byte[], byte[]> c, Throwable error, String key) {
-    if (!(error instanceof RedisCommandExecutionException)) {
-      discard(c);
+  private SinkException failed(Pipeline p, Throwable error, String key) {
+    if (error instanceof RedisCommandExecutionException) {
+      return errors.translate(error, key);
     }
-    return errors.translate(error, key);
+    return errors.translate(discard(p, error), key);
   }
 
-  private synchronized void discard(StatefulRedisConnection<byte[], byte[]> c) {
-    if (connection == c) {
-      connection = null;
-      c.closeAsync();
+  /** Closes {@code p} unless already done; returns the reason it was closed for. */
+  private Throwable discard(Pipeline p, Throwable reason) {
+    if (p.discardedBecause.compareAndSet(null, reason)) {
+      current.compareAndSet(p, null);
+      p.connection.closeAsync();
     }
+    return p.discardedBecause.get();
   }
 
   private String keyForMessages() {
     return streamKey.isTemplate() ? streamKey.template() : streamKey.fixedKey();
   }
 
-  private synchronized StatefulRedisConnection<byte[], byte[]> connection() {
+  // Only the forwarder's sink thread and close() open or replace connections; discard() runs on
+  // Lettuce's event loop too and therefore takes no lock (connecting below, under the lock, may
+  // need that very event loop).
+  private synchronized Pipeline pipeline() {
     if (closed) {
       throw new SinkException(settings.redacted() + ": sink is closed");
     }
-    StatefulRedisConnection<byte[], byte[]> c = connection;
-    if (c != null && c.isOpen()) {
-      return c;
+    Pipeline p = current.get();
+    if (p != null && p.connection.isOpen()) {
+      return p;
     }
-    if (c != null) {
-      c.closeAsync();
-      connection = null;
+    if (p != null) {
+      // Lettuce has already failed the commands of a connection the server dropped.
+      current.compareAndSet(p, null);
+      p.connection.closeAsync();
     }
     if (client == null) {
       client = settings.newClient();
     }
+    StatefulRedisConnection<byte[], byte[]> c;
     try {
       c = client.connect(ByteArrayCodec.INSTANCE);
     } catch (RuntimeException e) {
       throw errors.translate(e, keyForMessages());
     }
     c.setAutoFlushCommands(false);
-    connection = c;
-    return c;
+    p = new Pipeline(c);
+    current.set(p);
+    return p;
   }
 
   @Override
   public synchronized void close() {
     closed = true;
-    StatefulRedisConnection<byte[], byte[]> c = connection;
-    connection = null;
-    if (c != null) {
-      c.close();
+    Pipeline p = current.getAndSet(null);
+    if (p != null) {
+      p.connection.close();
     }
-    RedisClient current = client;
+    RedisClient c = client;
     client = null;
-    if (current != null) {
-      current.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+    if (c != null) {
+      c.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+    }
+  }
+
+  /** One connection and the count of commands that may still be issued on it. */
+  private static final class Pipeline {
+    final StatefulRedisConnection<byte[], byte[]> connection;
+    final RedisAsyncCommands<byte[], byte[]> commands;
+    final Semaphore permits = new Semaphore(MAX_OUTSTANDING);
+    final AtomicReference<Throwable> discardedBecause = new AtomicReference<>();
+
+    Pipeline(StatefulRedisConnection<byte[], byte[]> connection) {
+      this.connection = connection;
+      this.commands = connection.async();
+    }
+  }
+
+  /**
+   * The replies of one batch. Its stage completes once the writer has issued every command and
+   * every chunk has settled; chunks settle on whichever thread completes their last reply.
+   */
+  private final class Batch {
+    final Pipeline pipeline;
+    final CompletableFuture<?>[] replies;
+    final byte[][] keys;
+    final CompletableFuture<Void> result = new CompletableFuture<>();
+
+    /** One for the writer until it has issued everything, plus one per chunk not yet settled. */
+    final AtomicInteger unsettled = new AtomicInteger(1);
+
+    volatile boolean anyFailed;
+    int size;
+
+    Batch(Pipeline pipeline, int capacity) {
+      this.pipeline = pipeline;
+      this.replies = new CompletableFuture<?>[capacity];
+      this.keys = new byte[capacity][];
+    }
+
+    /** Issues the XADD for {@code event}; false when the client refused it. */
+    boolean add(byte[] key, EncodedEvent event, EventLabels labels) {
+      int index = size++;
+      keys[index] = key;
+      try {
+        CompletableFuture<String> reply =
+            pipeline
+                .commands
+                .xadd(
+                    key,
+                    xaddArgs,
+                    FIELD_EVENT,
+                    event.json(),
+                    FIELD_EVENT_TYPE,
+                    bytes(labels.eventType()),
+                    FIELD_MODULE_NAME,
+                    bytes(labels.moduleName()))
+                .toCompletableFuture();
+        replies[index] = reply;
+        // Lettuce reports a refusal either by throwing or by failing the command at once.
+        return !reply.isCompletedExceptionally();
+      } catch (RuntimeException refused) {
+        replies[index] = CompletableFuture.failedFuture(refused);
+        return false;
+      }
+    }
+
+    /** Records an entry that was not sent because of {@code error}. */
+    void addFailed(byte[] key, Throwable error) {
+      keys[size] = key;
+      replies[size++] = CompletableFuture.failedFuture(error);
+    }
+
+    /** Starts watching the issued, flushed commands {@code from} to {@link #size}. */
+    void seal(int from, int permits) {
+      unsettled.incrementAndGet();
+      Chunk chunk = new Chunk(this, from, size, permits);
+      // Replies to one connection arrive in order, so when the chunk's last reply completes the
+      // others normally have too; Chunk.accept checks, since a failing connection completes its
+      // commands in no particular order.
+      replies[size - 1].whenComplete(chunk);
+    }
+
+    /**
+     * Notes a failed reply. One that is not a refusal by the server closes the connection at once,
+     * so that the writer stops issuing behind unanswered or timed-out commands (which still occupy
+     * the client's queue) before the whole batch has settled.
+     */
+    void failedReply(CompletableFuture<?> reply) {
+      anyFailed = true;
+      if (pipeline.discardedBecause.get() == null) {
+        Throwable error = reply.handle((value, e) -> e).join();
+        if (!(error instanceof RedisCommandExecutionException)) {
+          discard(pipeline, error);
+        }
+      }
+    }
+
+    /** The writer has issued every command it will. */
+    void issued() {
+      settled();
+    }
+
+    void settled() {
+      if (unsettled.decrementAndGet() == 0) {
+        finish();
+      }
+    }
+
+    private void finish() {
+      if (!anyFailed) {
+        result.complete(null);
+        return;
+      }
+      for (int i = 0; i < size; i++) {
+        if (replies[i].isCompletedExceptionally()) {
+          Throwable error = replies[i].handle((value, e) -> e).join();
+          result.completeExceptionally(
+              failed(pipeline, error, new String(keys[i], StandardCharsets.UTF_8)));
+          return;
+        }
+      }
+      result.completeExceptionally(
+          new IllegalStateException("a failed reply was marked but none is failed"));
+    }
+  }
+
+  /** The replies {@code next} to {@code to} of a batch; one callback at a time is registered. */
+  private static final class Chunk implements BiConsumer<Object, Throwable> {
+    private final Batch batch;
+    private final int to;
+    private final int permits;
+    private int next;
+
+    Chunk(Batch batch, int from, int to, int permits) {
+      this.batch = batch;
+      this.next = from;
+      this.to = to;
+      this.permits = permits;
+    }
+
+    @Override
+    public void accept(Object value, Throwable error) {
+      CompletableFuture<?>[] replies = batch.replies;
+      while (next < to) {
+        CompletableFuture<?> reply = replies[next];
+        if (!reply.isDone()) {
+          reply.whenComplete(this);
+          return;
+        }
+        if (reply.isCompletedExceptionally()) {
+          batch.failedReply(reply);
+        }
+        next++;
+      }
+      batch.pipeline.permits.release(permits);
+      batch.settled();
     }
   }
 }

@@ -124,7 +124,7 @@ class RedisSettingsTest {
           .isEqualTo(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS);
       assertThat(options.getRequestQueueSize())
           .isEqualTo(RedisSettings.REQUEST_QUEUE_SIZE)
-          .isGreaterThan(RedisSink.MAX_IN_FLIGHT + RedisSink.FLUSH_EVERY);
+          .isGreaterThan(RedisSink.MAX_OUTSTANDING);
       assertThat(options.getTimeoutOptions().isTimeoutCommands()).isTrue();
       assertThat(options.getSocketOptions().getConnectTimeout()).isEqualTo(Duration.ofMillis(750));
     } finally {
