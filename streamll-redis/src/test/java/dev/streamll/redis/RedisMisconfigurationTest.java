@@ -183,6 +183,7 @@ class RedisMisconfigurationTest {
   void keyOfAnotherTypeBehindATemplateFailsTheWholeBatch() throws Exception {
     String prefix = shared.uniqueKey("wrongtype-template");
     shared.deleteOnClose(prefix + ":Good");
+    shared.deleteOnClose(prefix + ":Test");
     shared.redis().set(prefix + ":Test", "not a stream");
     List<EncodedEvent> batch = List.of(event("Good"), event("Test"));
     try (RedisSink sink =
