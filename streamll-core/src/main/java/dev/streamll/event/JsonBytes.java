@@ -107,7 +107,14 @@ final class JsonBytes {
 
   private void quoted(String s) {
     int length = s.length();
-    ensure(2 + 6 * Math.min(length, SEGMENT_CHARS));
+    if (length <= SEGMENT_CHARS) {
+      ensure(6 * length + 2);
+      buf[pos++] = '"';
+      segment(s, 0, length);
+      buf[pos++] = '"';
+      return;
+    }
+    ensure(1);
     buf[pos++] = '"';
     for (int start = 0; start < length; start += SEGMENT_CHARS) {
       int end = Math.min(length, start + SEGMENT_CHARS);
@@ -121,7 +128,16 @@ final class JsonBytes {
   private void segment(String s, int start, int end) {
     byte[] b = buf;
     int p = pos;
-    for (int i = start; i < end; i++) {
+    int i = start;
+    // Most text is plain ASCII: a tight loop until the first char that is not.
+    for (; i < end; i++) {
+      char c = s.charAt(i);
+      if (c >= 0x80 || ESCAPES[c] != 0) {
+        break;
+      }
+      b[p++] = (byte) c;
+    }
+    for (; i < end; i++) {
       char c = s.charAt(i);
       if (c < 0x80) {
         int escape = ESCAPES[c];
