@@ -1,16 +1,15 @@
 package dev.streamll.event;
 
 import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamWriteConstraints;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -26,6 +25,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Encodes events to wire schema 1.0 JSON and reads them back, including events written by StreamLL
@@ -43,14 +43,38 @@ public final class EventCodec {
 
   // Year 10000 needs five digits; the fast formatter handles four.
   private static final long MAX_FAST_EPOCH_SECOND = 253_402_300_800L;
+  static final int TIMESTAMP_LENGTH = 27;
   private static final DateTimeFormatter TIMESTAMP =
       DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
 
   private static final TypeReference<Map<String, Object>> DATA_TYPE = new TypeReference<>() {};
 
+  private static final byte[] EVENT_ID = JsonBytes.ascii("{\"event_id\":");
+  private static final byte[] EXECUTION_ID = JsonBytes.ascii(",\"execution_id\":");
+  private static final byte[] PARENT_ID = JsonBytes.ascii(",\"parent_id\":");
+  private static final byte[] SPAN_ID = JsonBytes.ascii(",\"span_id\":");
+  private static final byte[] TIMESTAMP_FIELD = JsonBytes.ascii(",\"timestamp\":");
+  private static final byte[] MODULE_NAME = JsonBytes.ascii(",\"module_name\":");
+  private static final byte[] METHOD_NAME = JsonBytes.ascii(",\"method_name\":");
+  private static final byte[] OPERATION = JsonBytes.ascii(",\"operation\":");
+  private static final byte[] EVENT_TYPE = JsonBytes.ascii(",\"event_type\":");
+  private static final byte[] DATA = JsonBytes.ascii(",\"data\":{");
+  private static final byte[] TAGS = JsonBytes.ascii("},\"tags\":{");
+  private static final byte[] MODULE_VERSION = JsonBytes.ascii("},\"module_version\":");
+  private static final byte[] CODE_SIGNATURE = JsonBytes.ascii(",\"code_signature\":");
+  private static final byte[] GIT_COMMIT = JsonBytes.ascii(",\"git_commit\":");
+  private static final byte[] SCHEMA_VERSION = JsonBytes.ascii(",\"schema_version\":");
+
   private final ObjectMapper mapper;
   private final JsonFactory factory;
+  // Writes data values other than the common scalars. In the event those values sit two objects
+  // deep (the event, its data), so this mapper allows two levels less nesting than the shared one:
+  // a value too deep to write inside the event is too deep to write here as well.
+  private final ObjectMapper valueMapper;
   private final int maxPayloadBytes;
+  // The writer thread encodes one event at a time: it reuses this buffer; a concurrent caller that
+  // finds it taken uses its own.
+  private final AtomicReference<JsonBytes> spare = new AtomicReference<>();
 
   public EventCodec() {
     this(DEFAULT_MAX_PAYLOAD_BYTES);
@@ -67,6 +91,13 @@ public final class EventCodec {
             .registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
     this.factory = mapper.getFactory();
+    int maxDepth = factory.streamWriteConstraints().getMaxNestingDepth();
+    this.valueMapper =
+        mapper.copyWith(
+            JsonFactory.builder()
+                .streamWriteConstraints(
+                    StreamWriteConstraints.builder().maxNestingDepth(maxDepth - 2).build())
+                .build());
   }
 
   public int maxPayloadBytes() {
@@ -80,47 +111,72 @@ public final class EventCodec {
 
   /** ISO-8601 UTC with exactly six fractional digits, e.g. {@code 2026-11-25T16:31:42.123456Z}. */
   public static String formatTimestamp(Instant instant) {
-    long seconds = instant.getEpochSecond();
-    if (seconds < 0 || seconds >= MAX_FAST_EPOCH_SECOND) {
+    if (!fastTimestamp(instant)) {
       return TIMESTAMP.format(instant.truncatedTo(ChronoUnit.MICROS));
     }
-    // The writer formats every event's timestamp: this avoids DateTimeFormatter's allocations.
-    LocalDate date = LocalDate.ofEpochDay(seconds / 86_400);
-    int secondOfDay = (int) (seconds % 86_400);
-    char[] out = new char[27];
-    digits(out, 0, date.getYear(), 4);
-    out[4] = '-';
-    digits(out, 5, date.getMonthValue(), 2);
-    out[7] = '-';
-    digits(out, 8, date.getDayOfMonth(), 2);
-    out[10] = 'T';
-    digits(out, 11, secondOfDay / 3600, 2);
-    out[13] = ':';
-    digits(out, 14, secondOfDay / 60 % 60, 2);
-    out[16] = ':';
-    digits(out, 17, secondOfDay % 60, 2);
-    out[19] = '.';
-    digits(out, 20, instant.getNano() / 1000, 6);
-    out[26] = 'Z';
-    return new String(out);
+    byte[] out = new byte[TIMESTAMP_LENGTH];
+    writeTimestamp(out, 0, instant);
+    return new String(out, StandardCharsets.ISO_8859_1);
   }
 
-  private static void digits(char[] out, int offset, int value, int width) {
+  /** Whether {@link #writeTimestamp} can format this instant (years 1970 to 9999). */
+  static boolean fastTimestamp(Instant instant) {
+    long seconds = instant.getEpochSecond();
+    return seconds >= 0 && seconds < MAX_FAST_EPOCH_SECOND;
+  }
+
+  /**
+   * Writes {@link #formatTimestamp}'s {@value #TIMESTAMP_LENGTH} ASCII bytes for an instant {@link
+   * #fastTimestamp} accepts. The writer formats every event's timestamp: this avoids
+   * DateTimeFormatter's allocations.
+   */
+  static void writeTimestamp(byte[] out, int offset, Instant instant) {
+    long seconds = instant.getEpochSecond();
+    LocalDate date = LocalDate.ofEpochDay(seconds / 86_400);
+    int secondOfDay = (int) (seconds % 86_400);
+    int o = offset;
+    digits(out, o, date.getYear(), 4);
+    out[o + 4] = '-';
+    digits(out, o + 5, date.getMonthValue(), 2);
+    out[o + 7] = '-';
+    digits(out, o + 8, date.getDayOfMonth(), 2);
+    out[o + 10] = 'T';
+    digits(out, o + 11, secondOfDay / 3600, 2);
+    out[o + 13] = ':';
+    digits(out, o + 14, secondOfDay / 60 % 60, 2);
+    out[o + 16] = ':';
+    digits(out, o + 17, secondOfDay % 60, 2);
+    out[o + 19] = '.';
+    digits(out, o + 20, instant.getNano() / 1000, 6);
+    out[o + 26] = 'Z';
+  }
+
+  private static void digits(byte[] out, int offset, int value, int width) {
     for (int i = offset + width - 1; i >= offset; i--) {
-      out[i] = (char) ('0' + value % 10);
+      out[i] = (byte) ('0' + value % 10);
       value /= 10;
     }
   }
 
   /** The event as UTF-8 JSON, coerced and truncated as described above; never throws. */
   public byte[] encode(StreamllEvent event) {
-    byte[] json;
-    try {
-      json = write(event, event.data(), event.tags());
-    } catch (IOException | RuntimeException e) {
-      json = writeUnchecked(event, coerce(event.data()), event.tags());
+    JsonBytes out = spare.getAndSet(null);
+    if (out == null) {
+      out = new JsonBytes();
     }
-    return json.length <= maxPayloadBytes ? json : truncate(event, json.length);
+    try {
+      byte[] json;
+      try {
+        json = write(out, event, event.data(), event.tags());
+      } catch (IOException | RuntimeException e) {
+        json = writeUnchecked(out, event, coerce(event.data()), event.tags());
+      }
+      return json.length <= maxPayloadBytes ? json : truncate(out, event, json.length);
+    } finally {
+      if (out.keepable()) {
+        spare.set(out);
+      }
+    }
   }
 
   public String encodeToString(StreamllEvent event) {
@@ -152,7 +208,7 @@ public final class EventCodec {
     }
   }
 
-  private byte[] truncate(StreamllEvent event, int originalBytes) {
+  private byte[] truncate(JsonBytes out, StreamllEvent event, int originalBytes) {
     String dataJson;
     try {
       dataJson = mapper.writeValueAsString(event.data());
@@ -170,7 +226,7 @@ public final class EventCodec {
     data.put(TRUNCATED_MARKER, true);
     data.put("original_bytes", originalBytes);
     data.put("preview", dataJson.substring(0, Math.min(previewChars, dataJson.length())));
-    return writeUnchecked(event, data, tags);
+    return writeUnchecked(out, event, data, tags);
   }
 
   private static int lengthOf(Map.Entry<String, String> entry) {
@@ -178,65 +234,87 @@ public final class EventCodec {
   }
 
   private byte[] writeUnchecked(
-      StreamllEvent event, Map<String, Object> data, Map<String, String> tags) {
+      JsonBytes out, StreamllEvent event, Map<String, Object> data, Map<String, String> tags) {
     try {
-      return write(event, data, tags);
+      return write(out, event, data, tags);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
-  private byte[] write(StreamllEvent e, Map<String, Object> data, Map<String, String> tags)
+  // The bytes Jackson's generator wrote for this event (field order, no whitespace), without its
+  // per-call set-up: this runs on the writer thread for every event.
+  private byte[] write(
+      JsonBytes out, StreamllEvent e, Map<String, Object> data, Map<String, String> tags)
       throws IOException {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-    try (JsonGenerator g = factory.createGenerator(out)) {
-      g.writeStartObject();
-      g.writeStringField("event_id", e.eventId());
-      g.writeStringField("execution_id", e.executionId());
-      g.writeStringField("parent_id", e.parentId());
-      g.writeStringField("span_id", e.spanId());
-      g.writeStringField("timestamp", formatTimestamp(e.timestamp()));
-      g.writeStringField("module_name", e.moduleName());
-      g.writeStringField("method_name", e.methodName());
-      g.writeStringField("operation", e.operation());
-      g.writeStringField("event_type", e.eventType());
-      g.writeObjectFieldStart("data");
-      for (Map.Entry<String, Object> entry : data.entrySet()) {
-        g.writeFieldName(entry.getKey());
-        writeValue(g, entry.getValue());
+    out.reset();
+    out.raw(EVENT_ID);
+    out.string(e.eventId());
+    out.raw(EXECUTION_ID);
+    out.string(e.executionId());
+    out.raw(PARENT_ID);
+    out.string(e.parentId());
+    out.raw(SPAN_ID);
+    out.string(e.spanId());
+    out.raw(TIMESTAMP_FIELD);
+    out.timestamp(e.timestamp());
+    out.raw(MODULE_NAME);
+    out.string(e.moduleName());
+    out.raw(METHOD_NAME);
+    out.string(e.methodName());
+    out.raw(OPERATION);
+    out.string(e.operation());
+    out.raw(EVENT_TYPE);
+    out.string(e.eventType());
+    out.raw(DATA);
+    boolean first = true;
+    for (Map.Entry<String, Object> entry : data.entrySet()) {
+      if (!first) {
+        out.raw((byte) ',');
       }
-      g.writeEndObject();
-      g.writeObjectFieldStart("tags");
-      for (Map.Entry<String, String> tag : tags.entrySet()) {
-        g.writeStringField(tag.getKey(), tag.getValue());
-      }
-      g.writeEndObject();
-      g.writeStringField("module_version", e.moduleVersion());
-      g.writeStringField("code_signature", e.codeSignature());
-      g.writeStringField("git_commit", e.gitCommit());
-      g.writeStringField("schema_version", e.schemaVersion());
-      g.writeEndObject();
+      first = false;
+      out.name(entry.getKey());
+      writeValue(out, entry.getValue());
     }
+    out.raw(TAGS);
+    first = true;
+    for (Map.Entry<String, String> tag : tags.entrySet()) {
+      if (!first) {
+        out.raw((byte) ',');
+      }
+      first = false;
+      out.name(tag.getKey());
+      out.string(tag.getValue());
+    }
+    out.raw(MODULE_VERSION);
+    out.string(e.moduleVersion());
+    out.raw(CODE_SIGNATURE);
+    out.string(e.codeSignature());
+    out.raw(GIT_COMMIT);
+    out.string(e.gitCommit());
+    out.raw(SCHEMA_VERSION);
+    out.string(e.schemaVersion());
+    out.raw((byte) '}');
     return out.toByteArray();
   }
 
   // Token events and most LLM-call data are strings and numbers: write those directly and leave
   // everything else to the mapper, which costs a serializer lookup per value.
-  private void writeValue(JsonGenerator g, Object value) throws IOException {
+  private void writeValue(JsonBytes out, Object value) throws IOException {
     if (value == null) {
-      g.writeNull();
+      out.writeNull();
     } else if (value instanceof String) {
-      g.writeString((String) value);
+      out.string((String) value);
     } else if (value instanceof Integer) {
-      g.writeNumber((Integer) value);
+      out.number((long) (Integer) value);
     } else if (value instanceof Long) {
-      g.writeNumber((Long) value);
+      out.number((long) (Long) value);
     } else if (value instanceof Double) {
-      g.writeNumber((Double) value);
+      out.number((double) (Double) value);
     } else if (value instanceof Boolean) {
-      g.writeBoolean((Boolean) value);
+      out.bool((Boolean) value);
     } else {
-      mapper.writeValue(g, value);
+      out.raw(valueMapper.writeValueAsBytes(value));
     }
   }
 
