@@ -67,6 +67,35 @@ class TopLevelFieldsTest {
     assertThat(LABELS.utf8(json)[1]).isEmpty();
   }
 
+  /** The scan tests eight bytes at a time: put every special byte at every offset of a word. */
+  @Test
+  void findsQuotesEscapesAndControlCharactersAtEveryOffset() {
+    for (int length = 0; length < 40; length++) {
+      for (String filler : List.of("a", "é", "😀")) {
+        String text = filler.repeat(length);
+        for (int cut = 0; cut <= length; cut++) {
+          String before = filler.repeat(cut);
+          String after = filler.repeat(length - cut);
+          String json =
+              "{\"event_type\":\""
+                  + before
+                  + "\\\""
+                  + after
+                  + "\",\"module_name\":\""
+                  + text
+                  + "\"}";
+          assertThat(LABELS.strings(utf8(json)))
+              .as(json)
+              .containsExactly(text, before + "\"" + after);
+          String raw = "{\"module_name\":\"" + before + "\u0001" + after + "\"}";
+          assertThatThrownBy(() -> LABELS.strings(utf8(raw)))
+              .as(raw)
+              .hasMessageContaining("control character");
+        }
+      }
+    }
+  }
+
   @Test
   void isNotFooledByNamesInsideStringsOrNestedValues() {
     String json =
