@@ -205,10 +205,19 @@ public final class TopLevelFields {
       }
       return -1;
     }
+    // A plain loop: names are short and differ early (method_name, module_name), where
+    // Arrays.equals's range checks and call cost more than the comparison.
     int length = end - start;
     for (int i = 0; i < keys.length; i++) {
       byte[] key = keys[i];
-      if (key.length == length && Arrays.equals(b, start, end, key, 0, length)) {
+      if (key.length != length) {
+        continue;
+      }
+      int j = 0;
+      while (j < length && b[start + j] == key[j]) {
+        j++;
+      }
+      if (j == length) {
         return i;
       }
     }
