@@ -29,8 +29,8 @@ import java.util.List;
  * characters) and bracket balance inside the values skipped. The bytes after the last requested
  * field are not read, nested values are not otherwise validated, and UTF-8 is not validated (a
  * malformed sequence becomes U+FFFD in {@link #strings} and is copied as is by {@link #utf8}).
- * Anything else that is not a JSON object, or ends before the fields are found, is an {@link
- * IllegalArgumentException}.
+ * Input that is not a JSON object, or is malformed or ends before every requested field is seen, is
+ * an {@link IllegalArgumentException}; a leading UTF-8 byte order mark is skipped.
  *
  * <p>Instances are immutable and safe to share between threads.
  */
