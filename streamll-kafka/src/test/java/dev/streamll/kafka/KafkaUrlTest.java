@@ -109,4 +109,23 @@ class KafkaUrlTest {
     assertThat(new String(fields.schemaVersion(), java.nio.charset.StandardCharsets.UTF_8))
         .isEqualTo("1.0");
   }
+
+  @Test
+  void recordFieldsAreUnescapedAndNullWhenAbsentOrNotStrings() {
+    byte[] json =
+        ("{ \"schema_version\": 1.0, \"module_name\": \"Caf\\u00e9 \\ud83d\\ude00\","
+                + " \"event_type\": null }")
+            .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    RecordFields fields = RecordFields.of(json);
+    assertThat(fields.moduleName())
+        .isEqualTo("Café 😀".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    assertThat(fields.executionId()).isNull();
+    assertThat(fields.eventType()).isNull();
+    assertThat(fields.schemaVersion()).isNull();
+    assertThatThrownBy(
+            () ->
+                RecordFields.of(
+                    "{\"execution_id\":".getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
 }

@@ -113,6 +113,18 @@ class RedisSettingsTest {
         .isInstanceOf(IllegalArgumentException.class);
   }
 
+  /** Other producers escape differently and may use null or "" for a missing name. */
+  @Test
+  void labelsAreUnescapedAndDefaultedLikeTheEvent() {
+    String json = "{\n  \"event_type\" : null,\n  \"module_name\" : \"Caf\\u00e9 \\\"Bot\\\"\"\n}";
+    assertThat(EventLabels.of(json.getBytes(StandardCharsets.UTF_8)))
+        .isEqualTo(new EventLabels("Café \"Bot\"", "custom"));
+    assertThat(
+            EventLabels.of(
+                "{\"module_name\":\"\",\"event_type\":\"end\"}".getBytes(StandardCharsets.UTF_8)))
+        .isEqualTo(new EventLabels("app", "end"));
+  }
+
   /** The client must report outages to the forwarder instead of buffering or replaying. */
   @Test
   void clientNeverBuffersBehindTheForwardersBack() {
