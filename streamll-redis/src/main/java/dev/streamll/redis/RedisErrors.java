@@ -103,7 +103,8 @@ final class RedisErrors {
           || message.contains("Connection closed")
           || message.contains("Connection disconnected")
           || message.contains("Currently not connected")
-          || message.contains("Connection reset")) {
+          || message.contains("Connection reset")
+          || message.contains("Broken pipe")) {
         return "connection to "
             + address
             + " closed ("
