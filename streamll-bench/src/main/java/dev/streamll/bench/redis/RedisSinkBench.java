@@ -55,12 +55,12 @@ public final class RedisSinkBench {
     try {
       ForwarderOptions defaults = ForwarderOptions.defaults();
       ForwarderOptions large = defaults.toBuilder().maxBatchSize(4096).build();
-      // Three rounds, alternating the contenders; the best counts, so JIT warm-up and
+      // Five rounds, alternating the contenders; the best counts, so JIT warm-up and
       // a neighbour's burst hit each of them alike.
       Throughput lettuce = null;
       Throughput sinkDefault = null;
       Throughput sinkLarge = null;
-      for (int round = 0; round < 3; round++) {
+      for (int round = 0; round < 5; round++) {
         lettuce =
             best(lettuce, LettuceXadd.pipelined(url, key(keys, run, "lettuce"), json, events, 512));
         sinkDefault =
