@@ -27,7 +27,8 @@ import org.apache.kafka.tools.ProducerPerformance;
  * against Kafka's own {@code ProducerPerformance} sending the same records (the same event JSON,
  * from a payload file) with the same acks, idempotence, linger and compression, in the same run and
  * against the same broker. StreamLL's figure includes everything on its path: encoding, the
- * journal, the forwarder's batching and the wait for every callback before the next batch.
+ * journal, the forwarder's batching and the wait until every callback of the last batch has run.
+ * Each side runs three times, alternating; the best of each counts.
  *
  * <p>Run: {@code java -cp streamll-bench/target/benchmarks.jar
  * dev.streamll.bench.kafka.KafkaThroughput [events] [--compression lz4,zstd] [--batch 512]
@@ -36,6 +37,7 @@ import org.apache.kafka.tools.ProducerPerformance;
 public final class KafkaThroughput {
   private static final Pattern RATE = Pattern.compile("([\\d.]+) records/sec");
   private static final int PARTITIONS = 6;
+  private static final int ROUNDS = 3;
 
   private KafkaThroughput() {}
 
@@ -82,8 +84,14 @@ public final class KafkaThroughput {
       producerPerformance(broker, "lz4", events / 4, payloads);
       streamll(broker, "lz4", events / 4, batch);
       for (String compression : compressions) {
-        Result peer = producerPerformance(broker, compression, events, payloads);
-        Result ours = streamll(broker, compression, events, batch);
+        // Three rounds, alternating the two; the best of each counts, so a neighbour's burst on
+        // this shared machine does not decide the ratio.
+        Result peer = null;
+        Result ours = null;
+        for (int round = 0; round < ROUNDS; round++) {
+          peer = best(peer, producerPerformance(broker, compression, events, payloads));
+          ours = best(ours, streamll(broker, compression, events, batch));
+        }
         System.out.printf(
             Locale.ROOT,
             "compression=%-5s ProducerPerformance %,10.0f rec/s (%5.1f B/event on broker)"
@@ -101,6 +109,10 @@ public final class KafkaThroughput {
   }
 
   private record Result(double perSecond, double brokerBytesPerEvent) {}
+
+  private static Result best(Result previous, Result next) {
+    return previous == null || next.perSecond > previous.perSecond ? next : previous;
+  }
 
   private static Result producerPerformance(
       BenchBroker broker, String compression, int events, Path payloads) throws Exception {
