@@ -72,6 +72,10 @@ public record StreamllEvent(
     return value.length() > MAX_NAME_LENGTH ? value.substring(0, MAX_NAME_LENGTH) : value;
   }
 
+  /**
+   * An unmodifiable copy; a null key (which a caller's HashMap allows but JSON does not) becomes
+   * the key {@code "null"}, so that the event can still be encoded rather than dropped.
+   */
   private static <V> Map<String, V> freeze(Map<String, V> map) {
     if (map == null || map.isEmpty()) {
       return Map.of();
@@ -79,7 +83,11 @@ public record StreamllEvent(
     if (IMMUTABLE_MAPS.contains(map.getClass())) {
       return map;
     }
-    return Collections.unmodifiableMap(new LinkedHashMap<>(map));
+    Map<String, V> copy = new LinkedHashMap<>(map);
+    if (copy.containsKey(null)) {
+      copy.putIfAbsent("null", copy.remove(null));
+    }
+    return Collections.unmodifiableMap(copy);
   }
 
   public static Builder builder() {
