@@ -142,11 +142,11 @@ public final class Forwarder implements AutoCloseable {
         recordError("journal read failed: " + failure.getMessage());
         log.error("forwarder for {} stopped: {}", sink.name(), failure.getMessage());
       }
-    } catch (JournalException e) {
-      recordError("cursor commit failed: " + e.getMessage());
-      log.error("forwarder for {} stopped: {}", sink.name(), e.getMessage());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    } catch (RuntimeException | Error e) {
+      recordError("forwarder stopped: " + describe(e));
+      log.error("forwarder for {} stopped by an unexpected error", sink.name(), e);
     } finally {
       running = false;
       readerThread.interrupt();
@@ -319,20 +319,43 @@ public final class Forwarder implements AutoCloseable {
 
   private boolean mustGiveUp() {
     return Thread.currentThread().isInterrupted()
-        || (stopping && clock.nanoTime() - stopDeadline > 0);
+        || (stopping && clock.nanoTime() - stopDeadline >= 0);
   }
 
+  /**
+   * Waits {@code nanos} of the clock's time in slices, so that a {@link #close} arriving during a
+   * long backoff or an open circuit cuts the wait short instead of overrunning its deadline.
+   */
   private void pause(long nanos) {
-    if (stopping) {
-      nanos = Math.min(nanos, Math.max(0, stopDeadline - clock.nanoTime()));
-    }
-    if (nanos > 0) {
-      clock.sleep(nanos);
+    long until = clock.nanoTime() + nanos;
+    long left;
+    while ((left = until - clock.nanoTime()) > 0 && !mustGiveUp()) {
+      if (stopping) {
+        left = Math.min(left, stopDeadline - clock.nanoTime());
+      }
+      clock.sleep(Math.min(left, IDLE_WAIT_NANOS));
     }
   }
 
+  /**
+   * Moves the cursor; a failing cursor write (a full or failing disk) is retried with backoff,
+   * since the batches are confirmed and only their bookkeeping is missing.
+   */
   private void commit(long end) {
-    cursor.commit(end);
+    int attempt = 0;
+    while (true) {
+      try {
+        cursor.commit(end);
+        break;
+      } catch (JournalException e) {
+        recordError("cursor commit failed: " + e.getMessage());
+        log.warn("sink {}: cursor commit failed, retrying: {}", sink.name(), e.getMessage());
+        if (mustGiveUp()) {
+          return;
+        }
+        pause(backoff.delayNanos(attempt++));
+      }
+    }
     signalProgress();
   }
 

@@ -7,6 +7,8 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One batch handed to the sink thread and not yet settled. It is queued until the sink thread
@@ -16,6 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * charged for it.
  */
 final class InFlightBatch {
+  private static final Logger log = LoggerFactory.getLogger(InFlightBatch.class);
   private static final int QUEUED = 0;
   private static final int RUNNING = 1;
   private static final int HANDED_OVER = 2;
@@ -62,6 +65,11 @@ final class InFlightBatch {
   void handedOver(CompletionStage<Void> stage) {
     this.stage = stage;
     state.compareAndSet(RUNNING, HANDED_OVER);
+    // expire() may have run between the two writes above and missed the stage.
+    Throwable timedOut = failure();
+    if (timedOut instanceof TimeoutException) {
+      tellSink(stage, (TimeoutException) timedOut);
+    }
   }
 
   /** Completes this batch: confirmed when {@code failure} is null. Later calls have no effect. */
@@ -119,14 +127,25 @@ final class InFlightBatch {
     settled.completeExceptionally(timeout);
     CompletionStage<Void> handed = stage;
     if (handed != null) {
-      // Tells an asynchronous sink that this batch was given up, so it can drop the connection
-      // it was sent on rather than send the resend into the same silence.
-      handed.toCompletableFuture().completeExceptionally(timeout);
+      tellSink(handed, timeout);
     }
     Future<?> running = call;
     if (state.get() == RUNNING && running != null) {
       interrupted = true;
       running.cancel(true);
+    }
+  }
+
+  /**
+   * Tells an asynchronous sink that this batch was given up, so it can drop the connection it was
+   * sent on rather than send the resend into the same silence. A stage that cannot be completed
+   * from outside is left alone: the forwarder has already moved on.
+   */
+  private static void tellSink(CompletionStage<Void> stage, TimeoutException timeout) {
+    try {
+      stage.toCompletableFuture().completeExceptionally(timeout);
+    } catch (UnsupportedOperationException e) {
+      log.debug("the sink's stage cannot be completed from outside: {}", e.toString());
     }
   }
 

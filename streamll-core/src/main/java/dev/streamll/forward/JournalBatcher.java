@@ -1,6 +1,7 @@
 package dev.streamll.forward;
 
 import dev.streamll.event.EventCodec;
+import dev.streamll.event.StreamllEvent;
 import dev.streamll.journal.Journal;
 import dev.streamll.journal.JournalException;
 import dev.streamll.journal.JournalReader;
@@ -36,6 +37,7 @@ final class JournalBatcher implements Runnable {
   private final Wakeup wakeup;
   private final BlockingQueue<Batch> ready = new ArrayBlockingQueue<>(READY_BATCHES);
   private final AtomicLong undecodable = new AtomicLong();
+  private final AtomicLong filterFailures = new AtomicLong();
 
   private volatile boolean stopping;
   private volatile long stopDeadline;
@@ -71,6 +73,8 @@ final class JournalBatcher implements Runnable {
       }
     } catch (JournalException e) {
       failure = e;
+    } catch (RuntimeException e) {
+      failure = new JournalException("reading for " + sinkName + " failed: " + e, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } finally {
@@ -159,8 +163,9 @@ final class JournalBatcher implements Runnable {
     if (options.filter() == EventFilter.ALL) {
       return true;
     }
+    StreamllEvent decoded;
     try {
-      return options.filter().test(event.event());
+      decoded = event.event();
     } catch (IllegalArgumentException e) {
       undecodable.incrementAndGet();
       log.error(
@@ -169,6 +174,23 @@ final class JournalBatcher implements Runnable {
           sinkName,
           e.getMessage());
       return false;
+    }
+    try {
+      return options.filter().test(decoded);
+    } catch (RuntimeException e) {
+      // A filter that throws is a bug in the application; the event still goes to the sink
+      // rather than being lost to it.
+      long failures = filterFailures.incrementAndGet();
+      if (Long.bitCount(failures) == 1) {
+        log.error(
+            "the filter of {} threw on journal record {} ({} time(s) so far); such events are"
+                + " sent anyway",
+            sinkName,
+            event.sequence(),
+            failures,
+            e);
+      }
+      return true;
     }
   }
 }

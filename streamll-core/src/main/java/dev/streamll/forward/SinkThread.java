@@ -26,7 +26,7 @@ final class SinkThread {
   private final Sink sink;
   private final MonotonicClock clock;
   private final Wakeup wakeup;
-  private ExecutorService executor;
+  private volatile ExecutorService executor;
   private final AtomicInteger failedGeneration = new AtomicInteger(-1);
   private volatile boolean started;
   private volatile int generation;

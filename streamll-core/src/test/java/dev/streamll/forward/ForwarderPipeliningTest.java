@@ -169,11 +169,58 @@ class ForwarderPipeliningTest {
     forwarder = null;
   }
 
+  @Test
+  void aFilterThatThrowsDoesNotStopTheForwarderAndTheEventsStillGoToTheSink() {
+    sink.confirmAutomatically(call -> true);
+    start(
+        options()
+            .filter(
+                event -> {
+                  throw new NullPointerException("bug in the application's filter");
+                }));
+    assertThat(delivered(EVENTS)).isTrue();
+    assertThat(forwarder.health().running()).isTrue();
+    assertThat(forwarder.health().delivered()).isEqualTo(EVENTS);
+  }
+
+  @Test
+  void aStageThatCannotBeCompletedFromOutsideIsStillTimedOutAndResent() {
+    sink.confirmAutomatically(call -> call.number() != 0);
+    sink.stageSealedFromOutside();
+    start(options().writeTimeout(Duration.ofMillis(200)));
+    assertThat(delivered(EVENTS)).isTrue();
+    assertThat(forwarder.health().running()).isTrue();
+    assertThat(forwarder.health().failedAttempts()).isEqualTo(1);
+  }
+
+  @Test
+  void closeDuringALongBackoffReturnsWithinItsDeadline() {
+    sink.confirmAutomatically(call -> false);
+    start(options().backoff(Duration.ofSeconds(20), Duration.ofSeconds(20)));
+    await().until(() -> sink.calls().size() == 4);
+    sink.call(0).fail(new IllegalStateException("down"));
+    await().until(() -> forwarder.health().failedAttempts() == 1);
+    sink.calls().forEach(call -> call.fail(new IllegalStateException("down")));
+    long start = System.nanoTime();
+    forwarder.close(Duration.ofMillis(200));
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(900));
+    assertThat(forwarder.outstanding(EVENTS)).isEqualTo(EVENTS);
+    forwarder = null;
+  }
+
   /** An asynchronous sink whose stages the test completes. */
   static final class ScriptedSink implements AsyncSink {
     private final List<Call> calls = new CopyOnWriteArrayList<>();
     private volatile Predicate<Call> autoConfirm = call -> false;
+    private volatile boolean sealed;
     volatile boolean closed;
+
+    /**
+     * Hands out stages whose toCompletableFuture() throws, as the CompletionStage contract allows.
+     */
+    void stageSealedFromOutside() {
+      sealed = true;
+    }
 
     @Override
     public String name() {
@@ -187,7 +234,7 @@ class ForwarderPipeliningTest {
       if (autoConfirm.test(call)) {
         call.confirm();
       }
-      return call.stage;
+      return sealed ? new SealedStage(call.stage) : call.stage;
     }
 
     void confirmAutomatically(Predicate<Call> which) {
@@ -235,6 +282,25 @@ class ForwarderPipeliningTest {
 
     void fail(Exception error) {
       stage.completeExceptionally(error);
+    }
+  }
+
+  /** A stage that forwards completion but refuses toCompletableFuture(). */
+  static final class SealedStage extends CompletableFuture<Void> {
+    SealedStage(CompletableFuture<Void> source) {
+      source.whenComplete(
+          (value, failure) -> {
+            if (failure == null) {
+              complete(value);
+            } else {
+              completeExceptionally(failure);
+            }
+          });
+    }
+
+    @Override
+    public CompletableFuture<Void> toCompletableFuture() {
+      throw new UnsupportedOperationException("sealed");
     }
   }
 }
