@@ -62,9 +62,6 @@ public final class Forwarder implements AutoCloseable {
   /** Handed to the sink thread, oldest first, with filtered-out batches waiting their turn. */
   private final Deque<InFlightBatch> inFlight = new ArrayDeque<>();
 
-  /** The batches in {@link #inFlight} that the sink has to confirm. */
-  private int sentInFlight;
-
   private boolean recovering;
   private int attempt;
   private volatile boolean running;
@@ -187,7 +184,6 @@ public final class Forwarder implements AutoCloseable {
       }
       inFlight.pollFirst();
       if (!oldest.batch().isEmpty()) {
-        sentInFlight--;
         confirmed(oldest.batch());
       }
       confirmedEnd = oldest.batch().end();
@@ -273,7 +269,6 @@ public final class Forwarder implements AutoCloseable {
       resend.addFirst(batch.batch());
     }
     inFlight.clear();
-    sentInFlight = 0;
     if (interrupted) {
       sinkThread.replace();
     }
@@ -283,7 +278,7 @@ public final class Forwarder implements AutoCloseable {
   /** Hands the next batch to the sink if the window allows; returns whether anything happened. */
   private boolean sendNext() {
     int window = recovering ? 1 : options.maxInFlightBatches();
-    if (sentInFlight >= window) {
+    if (sentToSink() >= window) {
       return false;
     }
     Batch next = resend.pollFirst();
@@ -308,8 +303,18 @@ public final class Forwarder implements AutoCloseable {
       return true;
     }
     inFlight.addLast(sinkThread.submit(next));
-    sentInFlight++;
     return true;
+  }
+
+  /** Batches in {@link #inFlight} that the sink has to confirm (filtered-out ones do not count). */
+  private int sentToSink() {
+    int sent = 0;
+    for (InFlightBatch batch : inFlight) {
+      if (!batch.batch().isEmpty()) {
+        sent++;
+      }
+    }
+    return sent;
   }
 
   private static String describe(Throwable e) {
