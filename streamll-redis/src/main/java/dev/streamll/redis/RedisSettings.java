@@ -8,11 +8,13 @@ import io.lettuce.core.SocketOptions;
 import io.lettuce.core.SslOptions;
 import io.lettuce.core.SslVerifyMode;
 import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.protocol.RedisCommand;
 import java.io.File;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -278,7 +280,8 @@ final class RedisSettings {
             // The hash-indexed queue speeds up cancelling single commands, which this client never
             // does; the plain queue costs less per command.
             .useHashIndexQueue(false)
-            .timeoutOptions(TimeoutOptions.enabled(timeout))
+            .timeoutOptions(
+                TimeoutOptions.builder().timeoutSource(new CommandTimeouts(timeout)).build())
             .socketOptions(SocketOptions.builder().connectTimeout(timeout).keepAlive(true).build());
     if (caCertificates != null) {
       options.sslOptions(SslOptions.builder().trustManager(caCertificates).build());
@@ -290,5 +293,28 @@ final class RedisSettings {
   @Override
   public String toString() {
     return redacted;
+  }
+
+  /**
+   * Every command times out after {@code timeout}, each on a timer of its own, except the sink's
+   * {@code XADD}s: those time out per chunk ({@link ReplyChunk}), one timer for hundreds of
+   * commands instead of one each.
+   */
+  static final class CommandTimeouts extends TimeoutOptions.TimeoutSource {
+    private final long timeoutNanos;
+
+    CommandTimeouts(Duration timeout) {
+      this.timeoutNanos = timeout.toNanos();
+    }
+
+    @Override
+    public long getTimeout(RedisCommand<?, ?, ?> command) {
+      return command instanceof XaddCommand ? 0 : timeoutNanos;
+    }
+
+    @Override
+    public TimeUnit getTimeUnit() {
+      return TimeUnit.NANOSECONDS;
+    }
   }
 }

@@ -8,12 +8,13 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisFuture;
-import io.lettuce.core.XAddArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
+import io.netty.util.Timer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -23,7 +24,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,14 +68,11 @@ public final class RedisSink implements AsyncSink {
    */
   static final int MAX_OUTSTANDING = 8192;
 
-  static final byte[] FIELD_EVENT = bytes("event");
-  static final byte[] FIELD_EVENT_TYPE = bytes("event_type");
-  static final byte[] FIELD_MODULE_NAME = bytes("module_name");
-
   private final RedisSettings settings;
   private final RedisErrors errors;
   private final StreamKey streamKey;
-  private final XAddArgs xaddArgs;
+  private final XaddFormat format;
+  private final long timeoutNanos;
   private final long replyWaitNanos;
 
   /** The connection batches are written on; replaced after a connection failure. */
@@ -88,12 +85,10 @@ public final class RedisSink implements AsyncSink {
     this.settings = settings;
     this.errors = new RedisErrors(settings);
     this.streamKey = settings.streamKey();
-    this.xaddArgs = new XAddArgs();
-    if (settings.maxlen() > 0) {
-      xaddArgs.maxlen(settings.maxlen()).approximateTrimming();
-    }
-    // Lettuce times out each command itself, from the moment it is issued; waiting one second
-    // longer than that for older replies only guards against a reply that never completes at all.
+    this.format = new XaddFormat(settings.maxlen());
+    this.timeoutNanos = settings.timeout().toNanos();
+    // Each chunk times out on its own, from the moment it is dispatched; waiting one second longer
+    // than that for older replies only guards against a reply that never completes at all.
     this.replyWaitNanos = settings.timeout().plus(Duration.ofSeconds(1)).toNanos();
   }
 
@@ -162,59 +157,64 @@ public final class RedisSink implements AsyncSink {
   public CompletionStage<Void> writeAsync(List<EncodedEvent> batch) throws InterruptedException {
     Pipeline p = pipeline();
     Batch written = new Batch(p, batch.size());
-    // Replies are counted per chunk of up to FLUSH_EVERY commands: permits for a chunk are taken
-    // before its first command is issued and returned when all its replies have arrived.
-    int chunkFrom = 0;
-    int chunkPermits = 0;
     try {
-      for (int i = 0; i < batch.size(); i++) {
-        EncodedEvent event = batch.get(i);
-        EventLabels labels;
-        try {
-          labels = EventLabels.of(event.json());
-        } catch (IllegalArgumentException e) {
-          log.error(
-              "journal record {} is not an event and is not sent to {}: {}",
-              event.sequence(),
-              name(),
-              e.getMessage());
-          continue;
-        }
-        byte[] key = streamKey.keyFor(labels.moduleName(), labels.eventType());
-        if (written.size == chunkFrom + chunkPermits) {
-          Throwable discardedBecause = p.discardedBecause.get();
-          if (discardedBecause != null) {
-            // A failure closed the connection (maybe before this batch issued anything): the
-            // batch fails with it, and the rest of it would only be refused.
-            written.addFailed(key, discardedBecause);
-            break;
-          }
-          if (chunkPermits > 0) {
-            p.connection.flushCommands();
-            written.seal(chunkFrom, chunkPermits);
-            chunkFrom = written.size;
-            chunkPermits = 0;
-          }
-          int wanted = Math.min(FLUSH_EVERY, batch.size() - i);
-          acquire(p, wanted);
-          chunkPermits = wanted;
-        }
-        if (!written.add(key, event, labels)) {
-          // The client refused the command (connection closed or lost, queue full): the batch
-          // fails with that, and the rest of it would be refused too.
+      int next = 0;
+      while (next < batch.size()) {
+        Throwable discardedBecause = p.discardedBecause.get();
+        if (discardedBecause != null) {
+          // A failure closed the connection (maybe before this batch issued anything): the batch
+          // fails with it, and the rest of it would only be refused.
+          written.notSent(discardedBecause);
           break;
         }
+        int end = Math.min(batch.size(), next + FLUSH_EVERY);
+        acquire(p, end - next);
+        ReplyChunk chunk = written.newChunk(end - next);
+        List<XaddCommand> commands = new ArrayList<>(end - next);
+        for (; next < end; next++) {
+          XaddCommand command = command(batch.get(next), chunk);
+          if (command != null) {
+            commands.add(command);
+          }
+        }
+        written.add(commands);
+        chunk.expect(commands.size());
+        try {
+          p.connection.dispatch(commands);
+        } catch (RuntimeException refused) {
+          // The client refused the chunk (connection closed, queue full): every entry fails with
+          // that, which closes the connection, so the next chunk is not tried.
+          commands.forEach(command -> command.completeExceptionally(refused));
+        }
+        p.connection.flushCommands();
+        chunk.dispatched(p.timer, timeoutNanos);
       }
     } finally {
-      p.connection.flushCommands();
-      if (written.size > chunkFrom) {
-        written.seal(chunkFrom, chunkPermits);
-      } else {
-        p.permits.release(chunkPermits);
-      }
       written.issued();
     }
     return written.result;
+  }
+
+  /** The XADD for {@code event}, or null for a journal record that is not an event. */
+  private XaddCommand command(EncodedEvent event, ReplyChunk chunk) {
+    EventLabels labels;
+    try {
+      labels = EventLabels.of(event.json());
+    } catch (IllegalArgumentException e) {
+      log.error(
+          "journal record {} is not an event and is not sent to {}: {}",
+          event.sequence(),
+          name(),
+          e.getMessage());
+      return null;
+    }
+    return new XaddCommand(
+        format,
+        streamKey.keyFor(labels.moduleName(), labels.eventType()),
+        event.json(),
+        labels.eventType(),
+        labels.moduleName(),
+        chunk);
   }
 
   /** Takes {@code permits} for commands about to be issued, waiting for older replies. */
@@ -279,7 +279,7 @@ public final class RedisSink implements AsyncSink {
       throw errors.translate(e, keyForMessages());
     }
     c.setAutoFlushCommands(false);
-    p = new Pipeline(c);
+    p = new Pipeline(c, client.getResources().timer());
     current.set(p);
     return p;
   }
@@ -302,101 +302,88 @@ public final class RedisSink implements AsyncSink {
   private static final class Pipeline {
     final StatefulRedisConnection<byte[], byte[]> connection;
     final RedisAsyncCommands<byte[], byte[]> commands;
+    final Timer timer;
     final Semaphore permits = new Semaphore(MAX_OUTSTANDING);
     final AtomicReference<Throwable> discardedBecause = new AtomicReference<>();
 
-    Pipeline(StatefulRedisConnection<byte[], byte[]> connection) {
+    Pipeline(StatefulRedisConnection<byte[], byte[]> connection, Timer timer) {
       this.connection = connection;
       this.commands = connection.async();
+      this.timer = timer;
     }
   }
 
   /**
-   * The replies of one batch. Its stage completes once the writer has issued every command and
-   * every chunk has settled; chunks settle on whichever thread completes their last reply.
+   * The outcome of one batch: its stage completes once the writer has dispatched every chunk and
+   * every chunk has settled, normally if every entry was written, otherwise with the error of the
+   * first entry in batch order that was not.
    */
-  private final class Batch {
+  private final class Batch implements ReplyChunk.Listener {
     final Pipeline pipeline;
-    final CompletableFuture<?>[] replies;
-    final byte[][] keys;
+    final List<XaddCommand> commands;
     final CompletableFuture<Void> result = new CompletableFuture<>();
 
-    /** One for the writer until it has issued everything, plus one per chunk not yet settled. */
+    /** One for the writer until it has dispatched everything, plus one per chunk not settled. */
     final AtomicInteger unsettled = new AtomicInteger(1);
 
     volatile boolean anyFailed;
-    int size;
+
+    /** Why the rest of the batch was not sent; written by the writer before it lets go. */
+    Throwable notSent;
 
     Batch(Pipeline pipeline, int capacity) {
       this.pipeline = pipeline;
-      this.replies = new CompletableFuture<?>[capacity];
-      this.keys = new byte[capacity][];
+      this.commands = new ArrayList<>(capacity);
     }
 
-    /** Issues the XADD for {@code event}; false when the client refused it. */
-    boolean add(byte[] key, EncodedEvent event, EventLabels labels) {
-      int index = size++;
-      keys[index] = key;
-      try {
-        CompletableFuture<String> reply =
-            pipeline
-                .commands
-                .xadd(
-                    key,
-                    xaddArgs,
-                    FIELD_EVENT,
-                    event.json(),
-                    FIELD_EVENT_TYPE,
-                    bytes(labels.eventType()),
-                    FIELD_MODULE_NAME,
-                    bytes(labels.moduleName()))
-                .toCompletableFuture();
-        replies[index] = reply;
-        // Lettuce reports a refusal either by throwing or by failing the command at once.
-        return !reply.isCompletedExceptionally();
-      } catch (RuntimeException refused) {
-        replies[index] = CompletableFuture.failedFuture(refused);
-        return false;
-      }
-    }
-
-    /** Records an entry that was not sent because of {@code error}. */
-    void addFailed(byte[] key, Throwable error) {
-      keys[size] = key;
-      replies[size++] = CompletableFuture.failedFuture(error);
-    }
-
-    /** Starts watching the issued, flushed commands {@code from} to {@link #size}. */
-    void seal(int from, int permits) {
+    ReplyChunk newChunk(int permits) {
       unsettled.incrementAndGet();
-      Chunk chunk = new Chunk(this, from, size, permits);
-      // Replies to one connection arrive in order, so when the chunk's last reply completes the
-      // others normally have too; Chunk.accept checks, since a failing connection completes its
-      // commands in no particular order.
-      replies[size - 1].whenComplete(chunk);
+      return new ReplyChunk(this, permits);
+    }
+
+    void add(List<XaddCommand> chunk) {
+      commands.addAll(chunk);
+    }
+
+    void notSent(Throwable cause) {
+      notSent = cause;
+      anyFailed = true;
     }
 
     /**
-     * Notes a failed reply. One that is not a refusal by the server closes the connection at once,
-     * so that the writer stops issuing behind unanswered or timed-out commands (which still occupy
-     * the client's queue) before the whole batch has settled.
+     * An entry failed. One that is not a refusal by the server closes the connection at once, so
+     * that the writer stops issuing behind unanswered commands (which still occupy the client's
+     * queue) before the whole batch has settled.
      */
-    void failedReply(CompletableFuture<?> reply) {
+    @Override
+    public void entryFailed(Throwable cause) {
       anyFailed = true;
-      if (pipeline.discardedBecause.get() == null) {
-        Throwable error = reply.handle((value, e) -> e).join();
-        if (!(error instanceof RedisCommandExecutionException)) {
-          discard(pipeline, error);
-        }
+      if (!(cause instanceof RedisCommandExecutionException)
+          && pipeline.discardedBecause.get() == null) {
+        discard(pipeline, cause);
       }
     }
 
-    /** The writer has issued every command it will. */
+    @Override
+    public void expired() {
+      discard(
+          pipeline,
+          new RedisCommandTimeoutException(
+              "XADD replies missing after " + settings.timeout().toMillis() + " ms"));
+    }
+
+    @Override
+    public void settled(int permits) {
+      pipeline.permits.release(permits);
+      settled();
+    }
+
+    /** The writer has dispatched every command it will. */
     void issued() {
       settled();
     }
 
-    void settled() {
+    private void settled() {
       if (unsettled.decrementAndGet() == 0) {
         finish();
       }
@@ -407,49 +394,18 @@ public final class RedisSink implements AsyncSink {
         result.complete(null);
         return;
       }
-      for (int i = 0; i < size; i++) {
-        if (replies[i].isCompletedExceptionally()) {
-          Throwable error = replies[i].handle((value, e) -> e).join();
+      for (XaddCommand command : commands) {
+        Throwable failure = command.failure();
+        if (failure != null) {
           result.completeExceptionally(
-              failed(pipeline, error, new String(keys[i], StandardCharsets.UTF_8)));
+              failed(pipeline, failure, new String(command.key(), StandardCharsets.UTF_8)));
           return;
         }
       }
       result.completeExceptionally(
-          new IllegalStateException("a failed reply was marked but none is failed"));
-    }
-  }
-
-  /** The replies {@code next} to {@code to} of a batch; one callback at a time is registered. */
-  private static final class Chunk implements BiConsumer<Object, Throwable> {
-    private final Batch batch;
-    private final int to;
-    private final int permits;
-    private int next;
-
-    Chunk(Batch batch, int from, int to, int permits) {
-      this.batch = batch;
-      this.next = from;
-      this.to = to;
-      this.permits = permits;
-    }
-
-    @Override
-    public void accept(Object value, Throwable error) {
-      CompletableFuture<?>[] replies = batch.replies;
-      while (next < to) {
-        CompletableFuture<?> reply = replies[next];
-        if (!reply.isDone()) {
-          reply.whenComplete(this);
-          return;
-        }
-        if (reply.isCompletedExceptionally()) {
-          batch.failedReply(reply);
-        }
-        next++;
-      }
-      batch.pipeline.permits.release(permits);
-      batch.settled();
+          notSent != null
+              ? failed(pipeline, notSent, keyForMessages())
+              : new IllegalStateException("a failed entry was marked but none is failed"));
     }
   }
 }

@@ -65,6 +65,16 @@ final class StreamKey {
     return template;
   }
 
+  /** The key for an event with these labels (UTF-8). */
+  byte[] keyFor(byte[] moduleName, byte[] eventType) {
+    if (fixed != null) {
+      return fixed;
+    }
+    return keyFor(
+        new String(moduleName, StandardCharsets.UTF_8),
+        new String(eventType, StandardCharsets.UTF_8));
+  }
+
   byte[] keyFor(String moduleName, String eventType) {
     if (fixed != null) {
       return fixed;

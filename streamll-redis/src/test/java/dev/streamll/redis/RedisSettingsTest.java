@@ -106,9 +106,9 @@ class RedisSettingsTest {
         "{\"event_id\":\"e\",\"data\":{\"module_name\":\"nested\",\"event_type\":\"nested\"},"
             + "\"module_name\":\"ChatBot\",\"event_type\":\"token\"}";
     EventLabels labels = EventLabels.of(json.getBytes(StandardCharsets.UTF_8));
-    assertThat(labels).isEqualTo(new EventLabels("ChatBot", "token"));
+    assertThat(labels).hasToString("module_name=ChatBot, event_type=token");
     assertThat(EventLabels.of("{}".getBytes(StandardCharsets.UTF_8)))
-        .isEqualTo(new EventLabels("app", "custom"));
+        .hasToString("module_name=app, event_type=custom");
     assertThatThrownBy(() -> EventLabels.of("[1]".getBytes(StandardCharsets.UTF_8)))
         .isInstanceOf(IllegalArgumentException.class);
   }
@@ -118,11 +118,11 @@ class RedisSettingsTest {
   void labelsAreUnescapedAndDefaultedLikeTheEvent() {
     String json = "{\n  \"event_type\" : null,\n  \"module_name\" : \"Caf\\u00e9 \\\"Bot\\\"\"\n}";
     assertThat(EventLabels.of(json.getBytes(StandardCharsets.UTF_8)))
-        .isEqualTo(new EventLabels("Café \"Bot\"", "custom"));
+        .hasToString("module_name=Café \"Bot\", event_type=custom");
     assertThat(
             EventLabels.of(
                 "{\"module_name\":\"\",\"event_type\":\"end\"}".getBytes(StandardCharsets.UTF_8)))
-        .isEqualTo(new EventLabels("app", "end"));
+        .hasToString("module_name=app, event_type=end");
   }
 
   /** The client must report outages to the forwarder instead of buffering or replaying. */
