@@ -1,5 +1,8 @@
 package dev.streamll.event;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
@@ -22,6 +25,15 @@ final class JsonBytes {
   // Strings are escaped in segments so that a huge string needs at most 6 bytes per char of one
   // segment in reserve, not of the whole string.
   private static final int SEGMENT_CHARS = 2048;
+
+  // Below this many chars a string is escaped char by char; from it on, its UTF-8 bytes are made
+  // by the JDK's intrinsic encoder and copied in bulk up to the first byte that needs attention.
+  private static final int BULK_MIN_CHARS = 24;
+
+  private static final VarHandle LONGS =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final long ONES = 0x0101010101010101L;
+  private static final long HIGH_BITS = 0x8080808080808080L;
 
   private static final byte[] HEX = "0123456789ABCDEF".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] NULL = ascii("null");
@@ -129,6 +141,20 @@ final class JsonBytes {
     byte[] b = buf;
     int p = pos;
     int i = start;
+    if (end - start >= BULK_MIN_CHARS) {
+      String part = start == 0 && end == s.length() ? s : s.substring(start, end);
+      byte[] utf8 = part.getBytes(StandardCharsets.UTF_8);
+      // Up to the first non-ASCII byte, bytes and chars correspond one to one, except that the
+      // encoder writes a lone surrogate, which must be escaped, as '?': a '?' counts as plain only
+      // where the string has one.
+      int plain = plainPrefix(utf8, 0);
+      while (plain < utf8.length && utf8[plain] == '?' && part.charAt(plain) == '?') {
+        plain = plainPrefix(utf8, plain + 1);
+      }
+      System.arraycopy(utf8, 0, b, p, plain);
+      p += plain;
+      i += plain;
+    }
     // Most text is plain ASCII: a tight loop until the first char that is not.
     for (; i < end; i++) {
       char c = s.charAt(i);
@@ -161,6 +187,40 @@ final class JsonBytes {
       }
     }
     pos = p;
+  }
+
+  /**
+   * The end of the run of {@code utf8} from {@code from} on that JSON takes as it is, a {@code '?'}
+   * excepted: ASCII bytes that are neither control chars nor {@code "} nor {@code \\} nor {@code
+   * ?}. Eight bytes at a time: a byte is flagged when it is zero after XOR with one of those three,
+   * below 0x20, or has its high bit set. A borrow can flag bytes above a flagged one, never below
+   * it, so the lowest flag is exact.
+   */
+  static int plainPrefix(byte[] utf8, int from) {
+    int p = from;
+    for (; p + Long.BYTES <= utf8.length; p += Long.BYTES) {
+      long word = (long) LONGS.get(utf8, p);
+      long quotes = word ^ (ONES * '"');
+      long backslashes = word ^ (ONES * '\\');
+      long questionMarks = word ^ (ONES * '?');
+      long flags =
+          (((quotes - ONES) & ~quotes)
+                  | ((backslashes - ONES) & ~backslashes)
+                  | ((questionMarks - ONES) & ~questionMarks)
+                  | ((word - ONES * 0x20) & ~word)
+                  | word)
+              & HIGH_BITS;
+      if (flags != 0) {
+        return p + (Long.numberOfTrailingZeros(flags) >>> 3);
+      }
+    }
+    for (; p < utf8.length; p++) {
+      int c = utf8[p];
+      if (c < 0 || c == '?' || ESCAPES[c] != 0) {
+        break;
+      }
+    }
+    return p;
   }
 
   private static int unicodeEscape(byte[] b, int p, char c) {
