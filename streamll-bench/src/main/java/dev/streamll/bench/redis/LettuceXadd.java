@@ -28,32 +28,47 @@ final class LettuceXadd {
     return text.getBytes(StandardCharsets.UTF_8);
   }
 
-  /** Throughput, pipelined. */
-  static Throughput pipelined(String url, String key, byte[] json, int events, int flushEvery)
+  /**
+   * Throughput, pipelined, after {@code warmup} events written the same way on the same connection
+   * (as the sink gets a warm-up on its own connection).
+   */
+  static Throughput pipelined(
+      String url, String key, byte[] json, int events, int warmup, int flushEvery)
       throws Exception {
     RedisClient client = RedisClient.create(url);
     try (StatefulRedisConnection<byte[], byte[]> connection =
         client.connect(ByteArrayCodec.INSTANCE)) {
       connection.setAutoFlushCommands(false);
       RedisAsyncCommands<byte[], byte[]> redis = connection.async();
-      byte[] k = bytes(key);
-      byte[] type = bytes(BenchEvents.TYPE);
-      byte[] module = bytes(BenchEvents.MODULE);
-      List<RedisFuture<String>> replies = new ArrayList<>(events);
+      write(connection, redis, bytes(key), json, warmup, flushEvery);
       Throughput.Start start = Throughput.start();
-      for (int i = 0; i < events; i++) {
-        replies.add(redis.xadd(k, EVENT, json, EVENT_TYPE, type, MODULE_NAME, module));
-        if ((i + 1) % flushEvery == 0) {
-          connection.flushCommands();
-        }
-      }
-      connection.flushCommands();
-      for (RedisFuture<String> reply : replies) {
-        reply.get(60, TimeUnit.SECONDS);
-      }
+      write(connection, redis, bytes(key), json, events, flushEvery);
       return start.end(events);
     } finally {
       client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+    }
+  }
+
+  private static void write(
+      StatefulRedisConnection<byte[], byte[]> connection,
+      RedisAsyncCommands<byte[], byte[]> redis,
+      byte[] key,
+      byte[] json,
+      int events,
+      int flushEvery)
+      throws Exception {
+    byte[] type = bytes(BenchEvents.TYPE);
+    byte[] module = bytes(BenchEvents.MODULE);
+    List<RedisFuture<String>> replies = new ArrayList<>(events);
+    for (int i = 0; i < events; i++) {
+      replies.add(redis.xadd(key, EVENT, json, EVENT_TYPE, type, MODULE_NAME, module));
+      if ((i + 1) % flushEvery == 0) {
+        connection.flushCommands();
+      }
+    }
+    connection.flushCommands();
+    for (RedisFuture<String> reply : replies) {
+      reply.get(60, TimeUnit.SECONDS);
     }
   }
 

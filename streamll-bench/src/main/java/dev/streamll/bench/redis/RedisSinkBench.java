@@ -86,7 +86,8 @@ public final class RedisSinkBench {
                     64),
                 Double.NaN));
         deleteKeys(url, keys);
-        lettuce.add(LettuceXadd.pipelined(url, key(keys, run, "lettuce"), json, events, 512));
+        lettuce.add(
+            LettuceXadd.pipelined(url, key(keys, run, "lettuce"), json, events, events / 4, 512));
         deleteKeys(url, keys);
         sinkDefault.add(
             StreamllToRedis.emitToConfirmed(
