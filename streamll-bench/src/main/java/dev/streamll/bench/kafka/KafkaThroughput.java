@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.common.utils.Exit;
@@ -28,21 +29,32 @@ import org.apache.kafka.tools.ProducerPerformance;
  * from a payload file) with the same acks, idempotence, linger and compression, in the same run and
  * against the same broker. StreamLL's figure includes everything on its path: encoding, the
  * journal, the forwarder's batching and the wait until every callback of the last batch has run.
- * Each side runs three times, alternating; the best of each counts.
+ *
+ * <p>Each measurement runs in a fresh JVM of its own, after a warm-up of the same kind in that JVM
+ * ({@code --warmup} events, default 300,000): the two share Kafka's producer classes, and in one
+ * JVM each would run on code the JIT compiled for the other's type profile, recompiling round after
+ * round (the compiler threads then took 5 µs per event of the two cores). Rounds alternate the two;
+ * the verdict is the median over rounds of the ratio within a round.
  *
  * <p>Run: {@code java -cp streamll-bench/target/benchmarks.jar
  * dev.streamll.bench.kafka.KafkaThroughput [events] [--compression lz4,zstd] [--batch 512]
- * [--bootstrap host:9092]}
+ * [--rounds 5] [--warmup 300000] [--bootstrap host:9092]}
  */
 public final class KafkaThroughput {
   private static final Pattern RATE = Pattern.compile("([\\d.]+) records/sec");
+  private static final String RESULT = "RESULT ";
   private static final int PARTITIONS = 6;
-  private static final int ROUNDS = 3;
 
   private KafkaThroughput() {}
 
   public static void main(String[] args) throws Exception {
-    int events = 200_000;
+    if (args.length > 0 && args[0].equals("--worker")) {
+      worker(args);
+      return;
+    }
+    int events = 100_000;
+    int warmup = 300_000;
+    int rounds = 5;
     String bootstrap = null;
     String[] compressions = {"lz4", "zstd"};
     int batch = ForwarderOptions.defaults().maxBatchSize();
@@ -51,13 +63,11 @@ public final class KafkaThroughput {
         case "--bootstrap" -> bootstrap = args[++i];
         case "--compression" -> compressions = args[++i].split(",");
         case "--batch" -> batch = Integer.parseInt(args[++i]);
+        case "--rounds" -> rounds = Integer.parseInt(args[++i]);
+        case "--warmup" -> warmup = Integer.parseInt(args[++i]);
         default -> events = Integer.parseInt(args[i]);
       }
     }
-    Exit.setExitProcedure(
-        (status, message) -> {
-          throw new IllegalStateException("ProducerPerformance exit " + status + ": " + message);
-        });
     EventCodec codec = new EventCodec();
     Path payloads = Files.createTempFile("streamll-kafka-payloads", ".jsonl");
     long payloadBytes = 0;
@@ -70,8 +80,10 @@ public final class KafkaThroughput {
     Files.writeString(payloads, lines);
     System.out.printf(
         Locale.ROOT,
-        "events=%d, forwarder maxBatchSize=%d, mean record value %d bytes, %d partitions, %d cores, Java %s%n",
+        "events=%d after a warm-up of %d in the same JVM, forwarder maxBatchSize=%d, mean record"
+            + " value %d bytes, %d partitions, %d cores, Java %s%n",
         events,
+        warmup,
         batch,
         payloadBytes / 10_000,
         PARTITIONS,
@@ -80,44 +92,142 @@ public final class KafkaThroughput {
 
     try (BenchBroker broker = BenchBroker.connectOrStart(bootstrap)) {
       System.out.println("Kafka: " + broker.description());
-      // Warm both paths up once, untimed.
-      producerPerformance(broker, "lz4", events / 4, payloads);
-      streamll(broker, "lz4", events / 4, batch);
       for (String compression : compressions) {
-        // Three rounds, alternating the two; the best of each counts, so a neighbour's burst on
-        // this shared machine does not decide the ratio.
-        Result peer = null;
-        Result ours = null;
-        for (int round = 0; round < ROUNDS; round++) {
-          peer = best(peer, producerPerformance(broker, compression, events, payloads));
-          ours = best(ours, streamll(broker, compression, events, batch));
+        List<Double> peers = new ArrayList<>();
+        List<Double> ours = new ArrayList<>();
+        List<Double> ratios = new ArrayList<>();
+        double peerBytes = 0;
+        double ourBytes = 0;
+        for (int round = 0; round < rounds; round++) {
+          Result peer =
+              inChildJvm(broker, "pp", compression, events, warmup, batch, payloads.toString());
+          Result streamll =
+              inChildJvm(
+                  broker, "streamll", compression, events, warmup, batch, payloads.toString());
+          peers.add(peer.perSecond);
+          ours.add(streamll.perSecond);
+          ratios.add(streamll.perSecond / peer.perSecond);
+          peerBytes += peer.brokerBytesPerEvent / rounds;
+          ourBytes += streamll.brokerBytesPerEvent / rounds;
+          System.out.printf(
+              Locale.ROOT,
+              "  round %d compression=%-5s ProducerPerformance %,10.0f rec/s | StreamLL emit->ack"
+                  + " %,10.0f ev/s | ratio %.2f%n",
+              round + 1,
+              compression,
+              peer.perSecond,
+              streamll.perSecond,
+              streamll.perSecond / peer.perSecond);
         }
         System.out.printf(
             Locale.ROOT,
-            "compression=%-5s ProducerPerformance %,10.0f rec/s (%5.1f B/event on broker)"
-                + " | StreamLL emit->ack %,10.0f ev/s (%5.1f B/event on broker) | ratio %.2f%n",
+            "compression=%-5s medians of %d rounds: ProducerPerformance %,10.0f rec/s (%5.1f"
+                + " B/event on broker) | StreamLL emit->ack %,10.0f ev/s (%5.1f B/event on broker)"
+                + " | ratio %.2f (median of round ratios)%n",
             compression,
-            peer.perSecond,
-            peer.brokerBytesPerEvent,
-            ours.perSecond,
-            ours.brokerBytesPerEvent,
-            ours.perSecond / peer.perSecond);
+            rounds,
+            median(peers),
+            peerBytes,
+            median(ours),
+            ourBytes,
+            median(ratios));
       }
     } finally {
       Files.deleteIfExists(payloads);
     }
   }
 
-  private record Result(double perSecond, double brokerBytesPerEvent) {}
-
-  private static Result best(Result previous, Result next) {
-    return previous == null || next.perSecond > previous.perSecond ? next : previous;
+  private static double median(List<Double> values) {
+    List<Double> sorted = values.stream().sorted().toList();
+    return sorted.get(sorted.size() / 2);
   }
 
-  private static Result producerPerformance(
-      BenchBroker broker, String compression, int events, Path payloads) throws Exception {
-    String topic = "pp-" + compression + "-" + System.nanoTime();
+  /**
+   * Runs one contender in a fresh JVM: a warm-up of {@code warmup} events to a topic of its own,
+   * then the measured {@code events} to a new topic, whose size on the broker is read afterwards.
+   */
+  private static Result inChildJvm(
+      BenchBroker broker,
+      String contender,
+      String compression,
+      int events,
+      int warmup,
+      int batch,
+      String payloads)
+      throws Exception {
+    String topic = contender + "-" + compression + "-" + System.nanoTime();
+    String warmupTopic = topic + "-warmup";
+    broker.createTopic(warmupTopic, PARTITIONS);
     broker.createTopic(topic, PARTITIONS);
+    Process child =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                KafkaThroughput.class.getName(),
+                "--worker",
+                contender,
+                broker.bootstrapServers(),
+                compression,
+                String.valueOf(events),
+                String.valueOf(warmup),
+                String.valueOf(batch),
+                payloads,
+                warmupTopic,
+                topic)
+            .redirectErrorStream(true)
+            .start();
+    String output;
+    try (var in = child.getInputStream()) {
+      output = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+    if (!child.waitFor(10, TimeUnit.MINUTES) || child.exitValue() != 0) {
+      throw new IllegalStateException(contender + " worker failed:\n" + output);
+    }
+    String result =
+        output
+            .lines()
+            .filter(line -> line.startsWith(RESULT))
+            .findFirst()
+            .orElseThrow(
+                () -> new IllegalStateException("no result from " + contender + ":\n" + output));
+    output.lines().filter(line -> line.startsWith("warning:")).forEach(System.out::println);
+    return new Result(
+        Double.parseDouble(result.substring(RESULT.length())),
+        (double) broker.topicBytes(topic) / events);
+  }
+
+  /** The child side of {@link #inChildJvm}: prints {@code RESULT <events per second>}. */
+  private static void worker(String[] args) throws Exception {
+    String contender = args[1];
+    String bootstrap = args[2];
+    String compression = args[3];
+    int events = Integer.parseInt(args[4]);
+    int warmup = Integer.parseInt(args[5]);
+    int batch = Integer.parseInt(args[6]);
+    Path payloads = Path.of(args[7]);
+    String warmupTopic = args[8];
+    String topic = args[9];
+    double perSecond;
+    if (contender.equals("pp")) {
+      Exit.setExitProcedure(
+          (status, message) -> {
+            throw new IllegalStateException("ProducerPerformance exit " + status + ": " + message);
+          });
+      producerPerformance(bootstrap, warmupTopic, compression, warmup, payloads);
+      perSecond = producerPerformance(bootstrap, topic, compression, events, payloads);
+    } else {
+      streamll(bootstrap, warmupTopic, compression, warmup, batch);
+      perSecond = streamll(bootstrap, topic, compression, events, batch);
+    }
+    System.out.println(RESULT + perSecond);
+  }
+
+  private record Result(double perSecond, double brokerBytesPerEvent) {}
+
+  private static double producerPerformance(
+      String bootstrap, String topic, String compression, int events, Path payloads)
+      throws Exception {
     String[] args = {
       "--topic",
       topic,
@@ -128,7 +238,7 @@ public final class KafkaThroughput {
       "--payload-file",
       payloads.toString(),
       "--producer-props",
-      "bootstrap.servers=" + broker.bootstrapServers(),
+      "bootstrap.servers=" + bootstrap,
       "acks=all",
       "enable.idempotence=true",
       "linger.ms=5",
@@ -171,21 +281,18 @@ public final class KafkaThroughput {
     if (!rate.find()) {
       throw new IllegalStateException("unexpected ProducerPerformance summary: " + summary);
     }
-    return new Result(
-        Double.parseDouble(rate.group(1)), (double) broker.topicBytes(topic) / events);
+    return Double.parseDouble(rate.group(1));
   }
 
-  private static Result streamll(BenchBroker broker, String compression, int events, int batch)
-      throws Exception {
-    String topic = "streamll-" + compression + "-" + System.nanoTime();
-    broker.createTopic(topic, PARTITIONS);
+  private static double streamll(
+      String bootstrap, String topic, String compression, int events, int batch) {
     List<StreamllEvent> prepared = new ArrayList<>(events);
     for (int i = 0; i < events; i++) {
       prepared.add(BenchEvents.event(i));
     }
     KafkaSink sink =
         KafkaSink.builder()
-            .bootstrapServers(broker.bootstrapServers())
+            .bootstrapServers(bootstrap)
             .topic(topic)
             .property("compression.type", compression)
             .build();
@@ -208,7 +315,7 @@ public final class KafkaThroughput {
       if (!flushed.complete()) {
         throw new IllegalStateException("StreamLL did not deliver everything: " + flushed);
       }
-      return new Result(events / (elapsed / 1e9), (double) broker.topicBytes(topic) / events);
+      return events / (elapsed / 1e9);
     }
   }
 }
