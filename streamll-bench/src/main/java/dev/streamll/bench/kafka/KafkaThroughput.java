@@ -38,7 +38,8 @@ import org.apache.kafka.tools.ProducerPerformance;
  *
  * <p>Run: {@code java -cp streamll-bench/target/benchmarks.jar
  * dev.streamll.bench.kafka.KafkaThroughput [events] [--compression lz4,zstd] [--batch 512]
- * [--rounds 5] [--warmup 300000] [--bootstrap host:9092]}
+ * [--linger ms, both sides; default the sink's] [--rounds 5] [--warmup 300000] [--bootstrap
+ * host:9092]}
  */
 public final class KafkaThroughput {
   private static final Pattern RATE = Pattern.compile("([\\d.]+) records/sec");
@@ -58,11 +59,13 @@ public final class KafkaThroughput {
     String bootstrap = null;
     String[] compressions = {"lz4", "zstd"};
     int batch = ForwarderOptions.defaults().maxBatchSize();
+    String linger = KafkaSink.DEFAULTS.get("linger.ms");
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--bootstrap" -> bootstrap = args[++i];
         case "--compression" -> compressions = args[++i].split(",");
         case "--batch" -> batch = Integer.parseInt(args[++i]);
+        case "--linger" -> linger = args[++i];
         case "--rounds" -> rounds = Integer.parseInt(args[++i]);
         case "--warmup" -> warmup = Integer.parseInt(args[++i]);
         default -> events = Integer.parseInt(args[i]);
@@ -80,11 +83,13 @@ public final class KafkaThroughput {
     Files.writeString(payloads, lines);
     System.out.printf(
         Locale.ROOT,
-        "events=%d after a warm-up of %d in the same JVM, forwarder maxBatchSize=%d, mean record"
+        "events=%d after a warm-up of %d in the same JVM, forwarder maxBatchSize=%d, linger.ms=%s,"
+            + " mean record"
             + " value %d bytes, %d partitions, %d cores, Java %s%n",
         events,
         warmup,
         batch,
+        linger,
         payloadBytes / 10_000,
         PARTITIONS,
         Runtime.getRuntime().availableProcessors(),
@@ -100,10 +105,18 @@ public final class KafkaThroughput {
         double ourBytes = 0;
         for (int round = 0; round < rounds; round++) {
           Result peer =
-              inChildJvm(broker, "pp", compression, events, warmup, batch, payloads.toString());
+              inChildJvm(
+                  broker, "pp", compression, linger, events, warmup, batch, payloads.toString());
           Result streamll =
               inChildJvm(
-                  broker, "streamll", compression, events, warmup, batch, payloads.toString());
+                  broker,
+                  "streamll",
+                  compression,
+                  linger,
+                  events,
+                  warmup,
+                  batch,
+                  payloads.toString());
           peers.add(peer.perSecond);
           ours.add(streamll.perSecond);
           ratios.add(streamll.perSecond / peer.perSecond);
@@ -150,6 +163,7 @@ public final class KafkaThroughput {
       BenchBroker broker,
       String contender,
       String compression,
+      String linger,
       int events,
       int warmup,
       int batch,
@@ -169,6 +183,7 @@ public final class KafkaThroughput {
                 contender,
                 broker.bootstrapServers(),
                 compression,
+                linger,
                 String.valueOf(events),
                 String.valueOf(warmup),
                 String.valueOf(batch),
@@ -202,23 +217,24 @@ public final class KafkaThroughput {
     String contender = args[1];
     String bootstrap = args[2];
     String compression = args[3];
-    int events = Integer.parseInt(args[4]);
-    int warmup = Integer.parseInt(args[5]);
-    int batch = Integer.parseInt(args[6]);
-    Path payloads = Path.of(args[7]);
-    String warmupTopic = args[8];
-    String topic = args[9];
+    String linger = args[4];
+    int events = Integer.parseInt(args[5]);
+    int warmup = Integer.parseInt(args[6]);
+    int batch = Integer.parseInt(args[7]);
+    Path payloads = Path.of(args[8]);
+    String warmupTopic = args[9];
+    String topic = args[10];
     double perSecond;
     if (contender.equals("pp")) {
       Exit.setExitProcedure(
           (status, message) -> {
             throw new IllegalStateException("ProducerPerformance exit " + status + ": " + message);
           });
-      producerPerformance(bootstrap, warmupTopic, compression, warmup, payloads);
-      perSecond = producerPerformance(bootstrap, topic, compression, events, payloads);
+      producerPerformance(bootstrap, warmupTopic, compression, linger, warmup, payloads);
+      perSecond = producerPerformance(bootstrap, topic, compression, linger, events, payloads);
     } else {
-      streamll(bootstrap, warmupTopic, compression, warmup, batch);
-      perSecond = streamll(bootstrap, topic, compression, events, batch);
+      streamll(bootstrap, warmupTopic, compression, linger, warmup, batch);
+      perSecond = streamll(bootstrap, topic, compression, linger, events, batch);
     }
     System.out.println(RESULT + perSecond);
   }
@@ -226,7 +242,7 @@ public final class KafkaThroughput {
   private record Result(double perSecond, double brokerBytesPerEvent) {}
 
   private static double producerPerformance(
-      String bootstrap, String topic, String compression, int events, Path payloads)
+      String bootstrap, String topic, String compression, String linger, int events, Path payloads)
       throws Exception {
     String[] args = {
       "--topic",
@@ -241,7 +257,7 @@ public final class KafkaThroughput {
       "bootstrap.servers=" + bootstrap,
       "acks=all",
       "enable.idempotence=true",
-      "linger.ms=5",
+      "linger.ms=" + linger,
       "compression.type=" + compression
     };
     PrintStream originalOut = System.out;
@@ -285,7 +301,7 @@ public final class KafkaThroughput {
   }
 
   private static double streamll(
-      String bootstrap, String topic, String compression, int events, int batch) {
+      String bootstrap, String topic, String compression, String linger, int events, int batch) {
     List<StreamllEvent> prepared = new ArrayList<>(events);
     for (int i = 0; i < events; i++) {
       prepared.add(BenchEvents.event(i));
@@ -295,6 +311,7 @@ public final class KafkaThroughput {
             .bootstrapServers(bootstrap)
             .topic(topic)
             .property("compression.type", compression)
+            .property("linger.ms", linger)
             .build();
     try (Streamll streamll =
         Streamll.create(
