@@ -34,9 +34,10 @@ import java.util.regex.Pattern;
  * of trusted certificates).
  *
  * <p>The client built here never buffers on its own: commands issued while disconnected are
- * rejected, the request queue is bounded, every command times out, and it does not reconnect by
- * itself (so it never replays commands behind the forwarder's back). The forwarder's retry, circuit
- * breaker and journal cursor stay the single place where events wait.
+ * rejected, the request queue is bounded, every command times out (the sink's {@code XADD}s per
+ * chunk, see {@link CommandTimeouts}), and it does not reconnect by itself (so it never replays
+ * commands behind the forwarder's back). The forwarder's retry, circuit breaker and journal cursor
+ * stay the single place where events wait.
  */
 final class RedisSettings {
   static final String DEFAULT_STREAM = "streamll_events";

@@ -37,14 +37,16 @@ import org.slf4j.LoggerFactory;
  * </pre>
  *
  * <p>{@link #writeAsync} sends a batch as pipelined {@code XADD}s on one connection with auto-flush
- * off, flushed every {@value #FLUSH_EVERY} commands so the connection writes while the batch is
- * still being built, and returns without waiting for replies: the forwarder keeps several batches
- * in flight on the same connection. A batch's stage completes when every one of its replies has
- * arrived, normally if all succeeded, otherwise with the error of the first failed entry in batch
- * order. At most {@value #MAX_OUTSTANDING} commands await replies on a connection, across all
- * batches, which keeps them below the client's request queue bound ({@link
- * RedisSettings#REQUEST_QUEUE_SIZE}); {@code writeAsync} waits for older replies (at most the
- * command timeout) before it sends more.
+ * off, dispatched and flushed in chunks of {@value #FLUSH_EVERY} so the connection writes while the
+ * batch is still being built, and returns without waiting for replies: the forwarder keeps several
+ * batches in flight on the same connection. Each entry is an {@link XaddCommand}, which encodes
+ * itself from the journal's bytes and reports to its {@link ReplyChunk}; one timer per chunk
+ * replaces Lettuce's timer and future per command, which cost more than the rest of the path. A
+ * batch's stage completes when every one of its replies has arrived, normally if all succeeded,
+ * otherwise with the error of the first failed entry in batch order. At most {@value
+ * #MAX_OUTSTANDING} commands await replies on a connection, across all batches, which keeps them
+ * below the client's request queue bound ({@link RedisSettings#REQUEST_QUEUE_SIZE}); {@code
+ * writeAsync} waits for older replies (at most the command timeout) before it sends more.
  *
  * <p>The forwarder commits its cursor in batch order and, after a failed batch, resends it and
  * every later one: entries that did land are then written again (at-least-once; consumers
