@@ -38,8 +38,8 @@ import org.apache.kafka.tools.ProducerPerformance;
  *
  * <p>Run: {@code java -cp streamll-bench/target/benchmarks.jar
  * dev.streamll.bench.kafka.KafkaThroughput [events] [--compression lz4,zstd] [--batch 512]
- * [--linger ms, both sides; default the sink's] [--rounds 5] [--warmup 300000] [--bootstrap
- * host:9092]}
+ * [--linger ms, both sides; default the sink's] [--property key=value, both sides, repeatable]
+ * [--rounds 5] [--warmup 300000] [--bootstrap host:9092]}
  */
 public final class KafkaThroughput {
   private static final Pattern RATE = Pattern.compile("([\\d.]+) records/sec");
@@ -60,12 +60,14 @@ public final class KafkaThroughput {
     String[] compressions = {"lz4", "zstd"};
     int batch = ForwarderOptions.defaults().maxBatchSize();
     String linger = KafkaSink.DEFAULTS.get("linger.ms");
+    List<String> properties = new ArrayList<>();
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--bootstrap" -> bootstrap = args[++i];
         case "--compression" -> compressions = args[++i].split(",");
         case "--batch" -> batch = Integer.parseInt(args[++i]);
         case "--linger" -> linger = args[++i];
+        case "--property" -> properties.add(args[++i]);
         case "--rounds" -> rounds = Integer.parseInt(args[++i]);
         case "--warmup" -> warmup = Integer.parseInt(args[++i]);
         default -> events = Integer.parseInt(args[i]);
@@ -84,12 +86,13 @@ public final class KafkaThroughput {
     System.out.printf(
         Locale.ROOT,
         "events=%d after a warm-up of %d in the same JVM, forwarder maxBatchSize=%d, linger.ms=%s,"
-            + " mean record"
+            + " properties %s, mean record"
             + " value %d bytes, %d partitions, %d cores, Java %s%n",
         events,
         warmup,
         batch,
         linger,
+        properties,
         payloadBytes / 10_000,
         PARTITIONS,
         Runtime.getRuntime().availableProcessors(),
@@ -106,13 +109,22 @@ public final class KafkaThroughput {
         for (int round = 0; round < rounds; round++) {
           Result peer =
               inChildJvm(
-                  broker, "pp", compression, linger, events, warmup, batch, payloads.toString());
+                  broker,
+                  "pp",
+                  compression,
+                  linger,
+                  properties,
+                  events,
+                  warmup,
+                  batch,
+                  payloads.toString());
           Result streamll =
               inChildJvm(
                   broker,
                   "streamll",
                   compression,
                   linger,
+                  properties,
                   events,
                   warmup,
                   batch,
@@ -164,6 +176,7 @@ public final class KafkaThroughput {
       String contender,
       String compression,
       String linger,
+      List<String> properties,
       int events,
       int warmup,
       int batch,
@@ -189,7 +202,8 @@ public final class KafkaThroughput {
                 String.valueOf(batch),
                 payloads,
                 warmupTopic,
-                topic)
+                topic,
+                String.join(" ", properties))
             .redirectErrorStream(true)
             .start();
     String output;
@@ -224,17 +238,21 @@ public final class KafkaThroughput {
     Path payloads = Path.of(args[8]);
     String warmupTopic = args[9];
     String topic = args[10];
+    List<String> properties =
+        args.length > 11 && !args[11].isBlank() ? List.of(args[11].split(" ")) : List.of();
     double perSecond;
     if (contender.equals("pp")) {
       Exit.setExitProcedure(
           (status, message) -> {
             throw new IllegalStateException("ProducerPerformance exit " + status + ": " + message);
           });
-      producerPerformance(bootstrap, warmupTopic, compression, linger, warmup, payloads);
-      perSecond = producerPerformance(bootstrap, topic, compression, linger, events, payloads);
+      producerPerformance(
+          bootstrap, warmupTopic, compression, linger, properties, warmup, payloads);
+      perSecond =
+          producerPerformance(bootstrap, topic, compression, linger, properties, events, payloads);
     } else {
-      streamll(bootstrap, warmupTopic, compression, linger, warmup, batch);
-      perSecond = streamll(bootstrap, topic, compression, linger, events, batch);
+      streamll(bootstrap, warmupTopic, compression, linger, properties, warmup, batch);
+      perSecond = streamll(bootstrap, topic, compression, linger, properties, events, batch);
     }
     System.out.println(RESULT + perSecond);
   }
@@ -242,24 +260,32 @@ public final class KafkaThroughput {
   private record Result(double perSecond, double brokerBytesPerEvent) {}
 
   private static double producerPerformance(
-      String bootstrap, String topic, String compression, String linger, int events, Path payloads)
+      String bootstrap,
+      String topic,
+      String compression,
+      String linger,
+      List<String> properties,
+      int events,
+      Path payloads)
       throws Exception {
-    String[] args = {
-      "--topic",
-      topic,
-      "--num-records",
-      String.valueOf(events),
-      "--throughput",
-      "-1",
-      "--payload-file",
-      payloads.toString(),
-      "--producer-props",
-      "bootstrap.servers=" + bootstrap,
-      "acks=all",
-      "enable.idempotence=true",
-      "linger.ms=" + linger,
-      "compression.type=" + compression
-    };
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--topic",
+                topic,
+                "--num-records",
+                String.valueOf(events),
+                "--throughput",
+                "-1",
+                "--payload-file",
+                payloads.toString(),
+                "--producer-props",
+                "bootstrap.servers=" + bootstrap,
+                "acks=all",
+                "enable.idempotence=true",
+                "linger.ms=" + linger,
+                "compression.type=" + compression));
+    args.addAll(properties);
     PrintStream originalOut = System.out;
     PrintStream originalErr = System.err;
     ByteArrayOutputStream captured = new ByteArrayOutputStream();
@@ -267,7 +293,7 @@ public final class KafkaThroughput {
     System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
     System.setErr(new PrintStream(errors, true, StandardCharsets.UTF_8));
     try {
-      ProducerPerformance.main(args);
+      ProducerPerformance.main(args.toArray(new String[0]));
     } finally {
       System.setOut(originalOut);
       System.setErr(originalErr);
@@ -301,18 +327,28 @@ public final class KafkaThroughput {
   }
 
   private static double streamll(
-      String bootstrap, String topic, String compression, String linger, int events, int batch) {
+      String bootstrap,
+      String topic,
+      String compression,
+      String linger,
+      List<String> properties,
+      int events,
+      int batch) {
     List<StreamllEvent> prepared = new ArrayList<>(events);
     for (int i = 0; i < events; i++) {
       prepared.add(BenchEvents.event(i));
     }
-    KafkaSink sink =
+    KafkaSink.Builder builder =
         KafkaSink.builder()
             .bootstrapServers(bootstrap)
             .topic(topic)
             .property("compression.type", compression)
-            .property("linger.ms", linger)
-            .build();
+            .property("linger.ms", linger);
+    for (String property : properties) {
+      String[] keyValue = property.split("=", 2);
+      builder.property(keyValue[0], keyValue[1]);
+    }
+    KafkaSink sink = builder.build();
     try (Streamll streamll =
         Streamll.create(
             StreamllConfig.builder()
