@@ -38,8 +38,8 @@ import org.apache.kafka.tools.ProducerPerformance;
  *
  * <p>Run: {@code java -cp streamll-bench/target/benchmarks.jar
  * dev.streamll.bench.kafka.KafkaThroughput [events] [--compression lz4,zstd] [--batch 512]
- * [--linger ms, both sides; default the sink's] [--property key=value, both sides, repeatable]
- * [--rounds 5] [--warmup 300000] [--bootstrap host:9092]}
+ * [--in-flight 4] [--linger ms, both sides; default the sink's] [--property key=value, both sides,
+ * repeatable] [--rounds 5] [--warmup 300000] [--bootstrap host:9092]}
  */
 public final class KafkaThroughput {
   private static final Pattern RATE = Pattern.compile("([\\d.]+) records/sec");
@@ -59,6 +59,7 @@ public final class KafkaThroughput {
     String bootstrap = null;
     String[] compressions = {"lz4", "zstd"};
     int batch = ForwarderOptions.defaults().maxBatchSize();
+    int inFlight = ForwarderOptions.defaults().maxInFlightBatches();
     String linger = KafkaSink.DEFAULTS.get("linger.ms");
     List<String> properties = new ArrayList<>();
     for (int i = 0; i < args.length; i++) {
@@ -66,6 +67,7 @@ public final class KafkaThroughput {
         case "--bootstrap" -> bootstrap = args[++i];
         case "--compression" -> compressions = args[++i].split(",");
         case "--batch" -> batch = Integer.parseInt(args[++i]);
+        case "--in-flight" -> inFlight = Integer.parseInt(args[++i]);
         case "--linger" -> linger = args[++i];
         case "--property" -> properties.add(args[++i]);
         case "--rounds" -> rounds = Integer.parseInt(args[++i]);
@@ -85,12 +87,14 @@ public final class KafkaThroughput {
     Files.writeString(payloads, lines);
     System.out.printf(
         Locale.ROOT,
-        "events=%d after a warm-up of %d in the same JVM, forwarder maxBatchSize=%d, linger.ms=%s,"
+        "events=%d after a warm-up of %d in the same JVM, forwarder maxBatchSize=%d"
+            + " maxInFlightBatches=%d, linger.ms=%s,"
             + " properties %s, mean record"
             + " value %d bytes, %d partitions, %d cores, Java %s%n",
         events,
         warmup,
         batch,
+        inFlight,
         linger,
         properties,
         payloadBytes / 10_000,
@@ -116,7 +120,7 @@ public final class KafkaThroughput {
                   properties,
                   events,
                   warmup,
-                  batch,
+                  batch + "x" + inFlight,
                   payloads.toString());
           Result streamll =
               inChildJvm(
@@ -127,7 +131,7 @@ public final class KafkaThroughput {
                   properties,
                   events,
                   warmup,
-                  batch,
+                  batch + "x" + inFlight,
                   payloads.toString());
           peers.add(peer.perSecond);
           ours.add(streamll.perSecond);
@@ -179,7 +183,7 @@ public final class KafkaThroughput {
       List<String> properties,
       int events,
       int warmup,
-      int batch,
+      String forwarder,
       String payloads)
       throws Exception {
     String topic = contender + "-" + compression + "-" + System.nanoTime();
@@ -199,7 +203,7 @@ public final class KafkaThroughput {
                 linger,
                 String.valueOf(events),
                 String.valueOf(warmup),
-                String.valueOf(batch),
+                forwarder,
                 payloads,
                 warmupTopic,
                 topic,
@@ -234,7 +238,9 @@ public final class KafkaThroughput {
     String linger = args[4];
     int events = Integer.parseInt(args[5]);
     int warmup = Integer.parseInt(args[6]);
-    int batch = Integer.parseInt(args[7]);
+    String[] forwarder = args[7].split("x");
+    int batch = Integer.parseInt(forwarder[0]);
+    int inFlight = Integer.parseInt(forwarder[1]);
     Path payloads = Path.of(args[8]);
     String warmupTopic = args[9];
     String topic = args[10];
@@ -251,8 +257,9 @@ public final class KafkaThroughput {
       perSecond =
           producerPerformance(bootstrap, topic, compression, linger, properties, events, payloads);
     } else {
-      streamll(bootstrap, warmupTopic, compression, linger, properties, warmup, batch);
-      perSecond = streamll(bootstrap, topic, compression, linger, properties, events, batch);
+      streamll(bootstrap, warmupTopic, compression, linger, properties, warmup, batch, inFlight);
+      perSecond =
+          streamll(bootstrap, topic, compression, linger, properties, events, batch, inFlight);
     }
     System.out.println(RESULT + perSecond);
   }
@@ -333,7 +340,8 @@ public final class KafkaThroughput {
       String linger,
       List<String> properties,
       int events,
-      int batch) {
+      int batch,
+      int inFlight) {
     List<StreamllEvent> prepared = new ArrayList<>(events);
     for (int i = 0; i < events; i++) {
       prepared.add(BenchEvents.event(i));
@@ -355,7 +363,11 @@ public final class KafkaThroughput {
                 .inMemoryJournal()
                 .sink(
                     SinkConfig.of(sink)
-                        .options(ForwarderOptions.builder().maxBatchSize(batch).build()))
+                        .options(
+                            ForwarderOptions.builder()
+                                .maxBatchSize(batch)
+                                .maxInFlightBatches(inFlight)
+                                .build()))
                 .ringCapacity(1 << 18)
                 .blockWhenFull(Duration.ofSeconds(60))
                 .build())) {
