@@ -8,13 +8,12 @@ import io.lettuce.core.SocketOptions;
 import io.lettuce.core.SslOptions;
 import io.lettuce.core.SslVerifyMode;
 import io.lettuce.core.TimeoutOptions;
-import io.lettuce.core.protocol.RedisCommand;
+import io.lettuce.core.resource.ClientResources;
 import java.io.File;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -35,9 +34,9 @@ import java.util.regex.Pattern;
  *
  * <p>The client built here never buffers on its own: commands issued while disconnected are
  * rejected, the request queue is bounded, every command times out (the sink's {@code XADD}s per
- * chunk, see {@link CommandTimeouts}), and it does not reconnect by itself (so it never replays
- * commands behind the forwarder's back). The forwarder's retry, circuit breaker and journal cursor
- * stay the single place where events wait.
+ * chunk, see {@link ReplyChunk}), and it does not reconnect by itself (so it never replays commands
+ * behind the forwarder's back). The forwarder's retry, circuit breaker and journal cursor stay the
+ * single place where events wait.
  */
 final class RedisSettings {
   static final String DEFAULT_STREAM = "streamll_events";
@@ -272,7 +271,15 @@ final class RedisSettings {
 
   /** A client that reports outages instead of hiding them; see the class comment. */
   RedisClient newClient() {
-    RedisClient client = RedisClient.create(redisUri());
+    return configure(RedisClient.create(redisUri()));
+  }
+
+  /** The same on {@code resources}, which the caller shuts down after the client. */
+  RedisClient newClient(ClientResources resources) {
+    return configure(RedisClient.create(resources, redisUri()));
+  }
+
+  private RedisClient configure(RedisClient client) {
     ClientOptions.Builder options =
         ClientOptions.builder()
             .autoReconnect(false)
@@ -281,8 +288,7 @@ final class RedisSettings {
             // The hash-indexed queue speeds up cancelling single commands, which this client never
             // does; the plain queue costs less per command.
             .useHashIndexQueue(false)
-            .timeoutOptions(
-                TimeoutOptions.builder().timeoutSource(new CommandTimeouts(timeout)).build())
+            .timeoutOptions(TimeoutOptions.enabled(timeout))
             .socketOptions(SocketOptions.builder().connectTimeout(timeout).keepAlive(true).build());
     if (caCertificates != null) {
       options.sslOptions(SslOptions.builder().trustManager(caCertificates).build());
@@ -294,28 +300,5 @@ final class RedisSettings {
   @Override
   public String toString() {
     return redacted;
-  }
-
-  /**
-   * Every command times out after {@code timeout}, each on a timer of its own, except the sink's
-   * {@code XADD}s: those time out per chunk ({@link ReplyChunk}), one timer for hundreds of
-   * commands instead of one each.
-   */
-  static final class CommandTimeouts extends TimeoutOptions.TimeoutSource {
-    private final long timeoutNanos;
-
-    CommandTimeouts(Duration timeout) {
-      this.timeoutNanos = timeout.toNanos();
-    }
-
-    @Override
-    public long getTimeout(RedisCommand<?, ?, ?> command) {
-      return command instanceof XaddCommand ? 0 : timeoutNanos;
-    }
-
-    @Override
-    public TimeUnit getTimeUnit() {
-      return TimeUnit.NANOSECONDS;
-    }
   }
 }

@@ -11,11 +11,15 @@ import io.lettuce.core.RedisFuture;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.NettyCustomizer;
+import io.netty.channel.Channel;
 import io.netty.util.Timer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
@@ -80,7 +84,9 @@ public final class RedisSink implements AsyncSink {
   /** The connection batches are written on; replaced after a connection failure. */
   private final AtomicReference<Pipeline> current = new AtomicReference<>();
 
+  private final ChannelCapture channels = new ChannelCapture();
   private volatile RedisClient client;
+  private volatile ClientResources resources;
   private volatile boolean closed;
 
   RedisSink(RedisSettings settings) {
@@ -181,14 +187,9 @@ public final class RedisSink implements AsyncSink {
         }
         written.add(commands);
         chunk.expect(commands.size());
-        try {
-          p.connection.dispatch(commands);
-        } catch (RuntimeException refused) {
-          // The client refused the chunk (connection closed, queue full): every entry fails with
-          // that, which closes the connection, so the next chunk is not tried.
-          commands.forEach(command -> command.completeExceptionally(refused));
+        if (!commands.isEmpty()) {
+          p.write(commands);
         }
-        p.connection.flushCommands();
         chunk.dispatched(p.timer, timeoutNanos);
       }
     } finally {
@@ -272,7 +273,8 @@ public final class RedisSink implements AsyncSink {
       p.connection.closeAsync();
     }
     if (client == null) {
-      client = settings.newClient();
+      resources = ClientResources.builder().nettyCustomizer(channels).build();
+      client = settings.newClient(resources);
     }
     StatefulRedisConnection<byte[], byte[]> c;
     try {
@@ -281,7 +283,7 @@ public final class RedisSink implements AsyncSink {
       throw errors.translate(e, keyForMessages());
     }
     c.setAutoFlushCommands(false);
-    p = new Pipeline(c, client.getResources().timer());
+    p = new Pipeline(c, channels.last(), client.getResources().timer());
     current.set(p);
     return p;
   }
@@ -297,21 +299,58 @@ public final class RedisSink implements AsyncSink {
     client = null;
     if (c != null) {
       c.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+      resources.shutdown(0, 2, TimeUnit.SECONDS);
     }
   }
 
-  /** One connection and the count of commands that may still be issued on it. */
+  /** One connection, its Netty channel and the count of commands that may still be issued on it. */
   private static final class Pipeline {
     final StatefulRedisConnection<byte[], byte[]> connection;
     final RedisAsyncCommands<byte[], byte[]> commands;
+    final Channel channel;
     final Timer timer;
     final Semaphore permits = new Semaphore(MAX_OUTSTANDING);
     final AtomicReference<Throwable> discardedBecause = new AtomicReference<>();
 
-    Pipeline(StatefulRedisConnection<byte[], byte[]> connection, Timer timer) {
+    Pipeline(StatefulRedisConnection<byte[], byte[]> connection, Channel channel, Timer timer) {
       this.connection = connection;
       this.commands = connection.async();
+      this.channel = Objects.requireNonNull(channel, "the connection's channel was not seen");
       this.timer = timer;
+    }
+
+    /**
+     * Writes {@code chunk} to the channel as one list. Lettuce's command handler puts each command
+     * on its stack of commands awaiting replies and encodes the list into one buffer; the
+     * connection's own dispatch would write, and allocate a promise and a buffer for, each command
+     * on its own. A write that fails (the channel is closed, the handler refused the list) fails
+     * every command of the chunk; those the handler already completed stay as they are.
+     */
+    void write(List<XaddCommand> chunk) {
+      channel
+          .writeAndFlush(chunk)
+          .addListener(
+              written -> {
+                if (!written.isSuccess()) {
+                  chunk.forEach(command -> command.completeExceptionally(written.cause()));
+                }
+              });
+    }
+  }
+
+  /**
+   * Remembers the channel of the connection being opened ({@link #pipeline} opens one at a time).
+   */
+  private static final class ChannelCapture implements NettyCustomizer {
+    private volatile Channel last;
+
+    @Override
+    public void afterChannelInitialized(Channel channel) {
+      last = channel;
+    }
+
+    Channel last() {
+      return last;
     }
   }
 

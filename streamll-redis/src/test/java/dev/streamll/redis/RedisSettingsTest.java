@@ -11,9 +11,6 @@ import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCredentials;
 import io.lettuce.core.RedisURI;
-import io.lettuce.core.TimeoutOptions;
-import io.lettuce.core.protocol.Command;
-import io.lettuce.core.protocol.CommandType;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -141,17 +138,6 @@ class RedisSettingsTest {
           .isEqualTo(RedisSettings.REQUEST_QUEUE_SIZE)
           .isGreaterThan(RedisSink.MAX_OUTSTANDING);
       assertThat(options.getTimeoutOptions().isTimeoutCommands()).isTrue();
-      // Every command times out on its own except the sink's XADDs, which time out per chunk.
-      TimeoutOptions.TimeoutSource timeouts = options.getTimeoutOptions().getSource();
-      assertThat(
-              timeouts
-                  .getTimeUnit()
-                  .toMillis(timeouts.getTimeout(new Command<>(CommandType.PING, null))))
-          .isEqualTo(750);
-      byte[] none = new byte[0];
-      assertThat(
-              timeouts.getTimeout(new XaddCommand(new XaddFormat(0), none, none, none, none, null)))
-          .isZero();
       assertThat(options.getSocketOptions().getConnectTimeout()).isEqualTo(Duration.ofMillis(750));
     } finally {
       client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
