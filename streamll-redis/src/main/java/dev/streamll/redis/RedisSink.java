@@ -40,17 +40,19 @@ import org.slf4j.LoggerFactory;
  * XADD streamll_events [MAXLEN ~ N] * event {"event_id":…} event_type token module_name ChatBot
  * </pre>
  *
- * <p>{@link #writeAsync} sends a batch as pipelined {@code XADD}s on one connection with auto-flush
- * off, dispatched and flushed in chunks of {@value #FLUSH_EVERY} so the connection writes while the
- * batch is still being built, and returns without waiting for replies: the forwarder keeps several
- * batches in flight on the same connection. Each entry is an {@link XaddCommand}, which encodes
- * itself from the journal's bytes and reports to its {@link ReplyChunk}; one timer per chunk
- * replaces Lettuce's timer and future per command, which cost more than the rest of the path. A
- * batch's stage completes when every one of its replies has arrived, normally if all succeeded,
- * otherwise with the error of the first failed entry in batch order. At most {@value
- * #MAX_OUTSTANDING} commands await replies on a connection, across all batches, which keeps them
- * below the client's request queue bound ({@link RedisSettings#REQUEST_QUEUE_SIZE}); {@code
- * writeAsync} waits for older replies (at most the command timeout) before it sends more.
+ * <p>{@link #writeAsync} sends a batch as pipelined {@code XADD}s on one connection, written in
+ * chunks of {@value #FLUSH_EVERY} so the connection writes while the batch is still being built,
+ * and returns without waiting for replies: the forwarder keeps several batches in flight on the
+ * same connection. Each entry is an {@link XaddCommand}, which encodes itself from the journal's
+ * bytes and reports to its {@link ReplyChunk}; a chunk is written to the connection's Netty channel
+ * as one list ({@link Pipeline#write}), and one timer per chunk bounds its replies. Lettuce's
+ * asynchronous API would allocate a future, a timer, a channel write, a promise and a buffer per
+ * command, which cost more than the rest of the path together. A batch's stage completes when every
+ * one of its replies has arrived, normally if all succeeded, otherwise with the error of the first
+ * failed entry in batch order. At most {@value #MAX_OUTSTANDING} commands await replies on a
+ * connection, across all batches, which keeps them below the client's request queue bound ({@link
+ * RedisSettings#REQUEST_QUEUE_SIZE}); {@code writeAsync} waits for older replies (at most the
+ * command timeout) before it sends more.
  *
  * <p>The forwarder commits its cursor in batch order and, after a failed batch, resends it and
  * every later one: entries that did land are then written again (at-least-once; consumers
@@ -130,7 +132,6 @@ public final class RedisSink implements AsyncSink {
     try {
       RedisFuture<String> check =
           streamKey.isTemplate() ? p.commands.ping() : p.commands.type(bytes(key));
-      p.connection.flushCommands();
       String reply = check.get(replyWaitNanos, TimeUnit.NANOSECONDS);
       if (!streamKey.isTemplate() && !reply.equals("none") && !reply.equals("stream")) {
         throw new SinkException(
@@ -282,7 +283,6 @@ public final class RedisSink implements AsyncSink {
     } catch (RuntimeException e) {
       throw errors.translate(e, keyForMessages());
     }
-    c.setAutoFlushCommands(false);
     p = new Pipeline(c, channels.last(), client.getResources().timer());
     current.set(p);
     return p;

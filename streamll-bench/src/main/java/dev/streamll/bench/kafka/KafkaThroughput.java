@@ -105,34 +105,24 @@ public final class KafkaThroughput {
     try (BenchBroker broker = BenchBroker.connectOrStart(bootstrap)) {
       System.out.println("Kafka: " + broker.description());
       for (String compression : compressions) {
+        Run run =
+            new Run(
+                compression,
+                linger,
+                properties,
+                events,
+                warmup,
+                batch,
+                inFlight,
+                payloads.toString());
         List<Double> peers = new ArrayList<>();
         List<Double> ours = new ArrayList<>();
         List<Double> ratios = new ArrayList<>();
         double peerBytes = 0;
         double ourBytes = 0;
         for (int round = 0; round < rounds; round++) {
-          Result peer =
-              inChildJvm(
-                  broker,
-                  "pp",
-                  compression,
-                  linger,
-                  properties,
-                  events,
-                  warmup,
-                  batch + "x" + inFlight,
-                  payloads.toString());
-          Result streamll =
-              inChildJvm(
-                  broker,
-                  "streamll",
-                  compression,
-                  linger,
-                  properties,
-                  events,
-                  warmup,
-                  batch + "x" + inFlight,
-                  payloads.toString());
+          Result peer = inChildJvm(broker, "pp", run);
+          Result streamll = inChildJvm(broker, "streamll", run);
           peers.add(peer.perSecond);
           ours.add(streamll.perSecond);
           ratios.add(streamll.perSecond / peer.perSecond);
@@ -171,27 +161,54 @@ public final class KafkaThroughput {
     return sorted.get(sorted.size() / 2);
   }
 
-  /**
-   * Runs one contender in a fresh JVM: a warm-up of {@code warmup} events to a topic of its own,
-   * then the measured {@code events} to a new topic, whose size on the broker is read afterwards.
-   */
-  private static Result inChildJvm(
-      BenchBroker broker,
-      String contender,
+  /** What both contenders of a round are given; passed to a child JVM as arguments. */
+  private record Run(
       String compression,
       String linger,
       List<String> properties,
       int events,
       int warmup,
-      String forwarder,
-      String payloads)
-      throws Exception {
-    String topic = contender + "-" + compression + "-" + System.nanoTime();
+      int batch,
+      int inFlight,
+      String payloads) {
+
+    List<String> toArgs() {
+      return List.of(
+          compression,
+          linger,
+          String.join(" ", properties),
+          String.valueOf(events),
+          String.valueOf(warmup),
+          String.valueOf(batch),
+          String.valueOf(inFlight),
+          payloads);
+    }
+
+    static Run fromArgs(List<String> args) {
+      return new Run(
+          args.get(0),
+          args.get(1),
+          args.get(2).isBlank() ? List.of() : List.of(args.get(2).split(" ")),
+          Integer.parseInt(args.get(3)),
+          Integer.parseInt(args.get(4)),
+          Integer.parseInt(args.get(5)),
+          Integer.parseInt(args.get(6)),
+          args.get(7));
+    }
+  }
+
+  /**
+   * Runs one contender in a fresh JVM: a warm-up of {@code run.warmup} events to a topic of its
+   * own, then the measured events to a new topic, whose size on the broker is read afterwards.
+   */
+  private static Result inChildJvm(BenchBroker broker, String contender, Run run) throws Exception {
+    String topic = contender + "-" + run.compression + "-" + System.nanoTime();
     String warmupTopic = topic + "-warmup";
     broker.createTopic(warmupTopic, PARTITIONS);
     broker.createTopic(topic, PARTITIONS);
-    Process child =
-        new ProcessBuilder(
+    List<String> command =
+        new ArrayList<>(
+            List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp",
                 System.getProperty("java.class.path"),
@@ -199,17 +216,10 @@ public final class KafkaThroughput {
                 "--worker",
                 contender,
                 broker.bootstrapServers(),
-                compression,
-                linger,
-                String.valueOf(events),
-                String.valueOf(warmup),
-                forwarder,
-                payloads,
                 warmupTopic,
-                topic,
-                String.join(" ", properties))
-            .redirectErrorStream(true)
-            .start();
+                topic));
+    command.addAll(run.toArgs());
+    Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
     String output;
     try (var in = child.getInputStream()) {
       output = new String(in.readAllBytes(), StandardCharsets.UTF_8);
@@ -227,53 +237,34 @@ public final class KafkaThroughput {
     output.lines().filter(line -> line.startsWith("warning:")).forEach(System.out::println);
     return new Result(
         Double.parseDouble(result.substring(RESULT.length())),
-        (double) broker.topicBytes(topic) / events);
+        (double) broker.topicBytes(topic) / run.events);
   }
 
   /** The child side of {@link #inChildJvm}: prints {@code RESULT <events per second>}. */
   private static void worker(String[] args) throws Exception {
     String contender = args[1];
     String bootstrap = args[2];
-    String compression = args[3];
-    String linger = args[4];
-    int events = Integer.parseInt(args[5]);
-    int warmup = Integer.parseInt(args[6]);
-    String[] forwarder = args[7].split("x");
-    int batch = Integer.parseInt(forwarder[0]);
-    int inFlight = Integer.parseInt(forwarder[1]);
-    Path payloads = Path.of(args[8]);
-    String warmupTopic = args[9];
-    String topic = args[10];
-    List<String> properties =
-        args.length > 11 && !args[11].isBlank() ? List.of(args[11].split(" ")) : List.of();
+    String warmupTopic = args[3];
+    String topic = args[4];
+    Run run = Run.fromArgs(List.of(args).subList(5, args.length));
     double perSecond;
     if (contender.equals("pp")) {
       Exit.setExitProcedure(
           (status, message) -> {
             throw new IllegalStateException("ProducerPerformance exit " + status + ": " + message);
           });
-      producerPerformance(
-          bootstrap, warmupTopic, compression, linger, properties, warmup, payloads);
-      perSecond =
-          producerPerformance(bootstrap, topic, compression, linger, properties, events, payloads);
+      producerPerformance(bootstrap, warmupTopic, run, run.warmup);
+      perSecond = producerPerformance(bootstrap, topic, run, run.events);
     } else {
-      streamll(bootstrap, warmupTopic, compression, linger, properties, warmup, batch, inFlight);
-      perSecond =
-          streamll(bootstrap, topic, compression, linger, properties, events, batch, inFlight);
+      streamll(bootstrap, warmupTopic, run, run.warmup);
+      perSecond = streamll(bootstrap, topic, run, run.events);
     }
     System.out.println(RESULT + perSecond);
   }
 
   private record Result(double perSecond, double brokerBytesPerEvent) {}
 
-  private static double producerPerformance(
-      String bootstrap,
-      String topic,
-      String compression,
-      String linger,
-      List<String> properties,
-      int events,
-      Path payloads)
+  private static double producerPerformance(String bootstrap, String topic, Run run, int events)
       throws Exception {
     List<String> args =
         new ArrayList<>(
@@ -285,14 +276,14 @@ public final class KafkaThroughput {
                 "--throughput",
                 "-1",
                 "--payload-file",
-                payloads.toString(),
+                run.payloads,
                 "--producer-props",
                 "bootstrap.servers=" + bootstrap,
                 "acks=all",
                 "enable.idempotence=true",
-                "linger.ms=" + linger,
-                "compression.type=" + compression));
-    args.addAll(properties);
+                "linger.ms=" + run.linger,
+                "compression.type=" + run.compression));
+    args.addAll(run.properties);
     PrintStream originalOut = System.out;
     PrintStream originalErr = System.err;
     ByteArrayOutputStream captured = new ByteArrayOutputStream();
@@ -315,7 +306,7 @@ public final class KafkaThroughput {
       // Its rate then counts records that were never written: the comparison is void.
       System.out.printf(
           "warning: ProducerPerformance (%s) reported %d failed sends; discard this pair%n",
-          compression, failedSends);
+          run.compression, failedSends);
     }
     String summary = null;
     for (String line : output.split("\n")) {
@@ -333,15 +324,7 @@ public final class KafkaThroughput {
     return Double.parseDouble(rate.group(1));
   }
 
-  private static double streamll(
-      String bootstrap,
-      String topic,
-      String compression,
-      String linger,
-      List<String> properties,
-      int events,
-      int batch,
-      int inFlight) {
+  private static double streamll(String bootstrap, String topic, Run run, int events) {
     List<StreamllEvent> prepared = new ArrayList<>(events);
     for (int i = 0; i < events; i++) {
       prepared.add(BenchEvents.event(i));
@@ -350,9 +333,9 @@ public final class KafkaThroughput {
         KafkaSink.builder()
             .bootstrapServers(bootstrap)
             .topic(topic)
-            .property("compression.type", compression)
-            .property("linger.ms", linger);
-    for (String property : properties) {
+            .property("compression.type", run.compression)
+            .property("linger.ms", run.linger);
+    for (String property : run.properties) {
       String[] keyValue = property.split("=", 2);
       builder.property(keyValue[0], keyValue[1]);
     }
@@ -365,8 +348,8 @@ public final class KafkaThroughput {
                     SinkConfig.of(sink)
                         .options(
                             ForwarderOptions.builder()
-                                .maxBatchSize(batch)
-                                .maxInFlightBatches(inFlight)
+                                .maxBatchSize(run.batch)
+                                .maxInFlightBatches(run.inFlight)
                                 .build()))
                 .ringCapacity(1 << 18)
                 .blockWhenFull(Duration.ofSeconds(60))
