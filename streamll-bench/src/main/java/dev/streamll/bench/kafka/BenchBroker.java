@@ -11,6 +11,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import kafka.tools.StorageTool;
@@ -18,6 +19,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
  * The Kafka the benchmarks talk to: a single-node KRaft broker in a child JVM on this machine (the
@@ -114,18 +116,34 @@ final class BenchBroker implements AutoCloseable {
           .all()
           .get(60, TimeUnit.SECONDS);
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-      while (!admin
+      while (!hasLeaders(admin, topic)) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("topic " + topic + " has no leaders after 60 s");
+        }
+        Thread.onSpinWait();
+      }
+    }
+  }
+
+  /**
+   * Whether every partition of {@code topic} has a leader; false while the broker's metadata does
+   * not list the topic yet, which it may not right after creating it.
+   */
+  private static boolean hasLeaders(Admin admin, String topic) throws Exception {
+    try {
+      return admin
           .describeTopics(List.of(topic))
           .allTopicNames()
           .get(30, TimeUnit.SECONDS)
           .get(topic)
           .partitions()
           .stream()
-          .allMatch(partition -> partition.leader() != null)) {
-        if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("topic " + topic + " has no leaders after 60 s");
-        }
+          .allMatch(partition -> partition.leader() != null);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+        return false;
       }
+      throw e;
     }
   }
 
