@@ -261,6 +261,13 @@ final class EmbeddedKafkaBroker implements AutoCloseable {
           .get(30, TimeUnit.SECONDS);
       Awaitility.await()
           .atMost(Duration.ofSeconds(30))
+          // Right after creation the broker's metadata may not list the topic yet.
+          .ignoreExceptionsMatching(
+              e ->
+                  e instanceof ExecutionException
+                      && e.getCause()
+                          instanceof
+                          org.apache.kafka.common.errors.UnknownTopicOrPartitionException)
           .until(
               () ->
                   admin
