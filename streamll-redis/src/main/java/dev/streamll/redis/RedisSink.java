@@ -324,7 +324,10 @@ public final class RedisSink implements AsyncSink {
      * on its stack of commands awaiting replies and encodes the list into one buffer; the
      * connection's own dispatch would write, and allocate a promise and a buffer for, each command
      * on its own. A write that fails (the channel is closed, the handler refused the list) fails
-     * every command of the chunk; those the handler already completed stay as they are.
+     * every command of the chunk; those the handler already completed stay as they are. This relies
+     * on {@code CommandHandler.write} taking a list, which it does but which is not a published
+     * API: after a Lettuce upgrade, RedisSinkPipelineTest and the outage tests tell whether it
+     * still holds.
      */
     void write(List<XaddCommand> chunk) {
       channel
