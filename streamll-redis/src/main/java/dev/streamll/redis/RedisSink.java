@@ -189,7 +189,7 @@ public final class RedisSink implements AsyncSink {
         written.add(commands);
         chunk.expect(commands.size());
         if (!commands.isEmpty()) {
-          p.write(commands);
+          XaddCommand.writeChunk(p.channel, commands);
         }
         chunk.dispatched(p.timer, timeoutNanos);
       }
@@ -317,27 +317,6 @@ public final class RedisSink implements AsyncSink {
       this.commands = connection.async();
       this.channel = Objects.requireNonNull(channel, "the connection's channel was not seen");
       this.timer = timer;
-    }
-
-    /**
-     * Writes {@code chunk} to the channel as one list. Lettuce's command handler puts each command
-     * on its stack of commands awaiting replies and encodes the list into one buffer; the
-     * connection's own dispatch would write, and allocate a promise and a buffer for, each command
-     * on its own. A write that fails (the channel is closed, the handler refused the list) fails
-     * every command of the chunk; those the handler already completed stay as they are. This relies
-     * on {@code CommandHandler.write} taking a list, which it does but which is not a published
-     * API: after a Lettuce upgrade, RedisSinkPipelineTest and the outage tests tell whether it
-     * still holds.
-     */
-    void write(List<XaddCommand> chunk) {
-      channel
-          .writeAndFlush(chunk)
-          .addListener(
-              written -> {
-                if (!written.isSuccess()) {
-                  chunk.forEach(command -> command.completeExceptionally(written.cause()));
-                }
-              });
     }
   }
 

@@ -7,9 +7,11 @@ import io.lettuce.core.output.CommandOutput;
 import io.lettuce.core.protocol.Command;
 import io.lettuce.core.protocol.CommandType;
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.util.List;
 
 /**
  * One entry's {@code XADD}, dispatched on a Lettuce connection as a plain command rather than
@@ -56,6 +58,27 @@ final class XaddCommand extends Command<byte[], byte[], Void> {
     this.eventType = eventType;
     this.moduleName = moduleName;
     this.chunk = chunk;
+  }
+
+  /**
+   * Writes {@code chunk} to a connection's channel as one list. Lettuce's command handler puts each
+   * command on its stack of commands awaiting replies and encodes the list into one buffer; the
+   * connection's own dispatch would write, and allocate a promise and a buffer for, each command on
+   * its own. A write that fails (the channel is closed, the handler refused the list) fails every
+   * command of the chunk; those the handler already completed stay as they are. This relies on
+   * {@code CommandHandler.write} taking a list, which it does but which is not a published API:
+   * after a Lettuce upgrade, RedisSinkPipelineTest and the outage tests tell whether it still
+   * holds.
+   */
+  static void writeChunk(Channel channel, List<XaddCommand> chunk) {
+    channel
+        .writeAndFlush(chunk)
+        .addListener(
+            written -> {
+              if (!written.isSuccess()) {
+                chunk.forEach(command -> command.completeExceptionally(written.cause()));
+              }
+            });
   }
 
   byte[] key() {
