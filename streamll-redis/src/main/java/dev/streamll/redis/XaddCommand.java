@@ -41,9 +41,6 @@ final class XaddCommand extends Command<byte[], byte[], Void> {
   @SuppressWarnings("unused") // through REPORTED
   private volatile int reported;
 
-  /** Published to whoever reads it by the chunk's count, which settling decrements after. */
-  private Throwable failure;
-
   XaddCommand(
       XaddFormat format,
       byte[] key,
@@ -87,7 +84,8 @@ final class XaddCommand extends Command<byte[], byte[], Void> {
 
   /** Why this entry was not written; null while pending or once written. */
   Throwable failure() {
-    return failure;
+    // Command's own field, published by the chunk's count, which settling decrements after.
+    return exception;
   }
 
   @Override
@@ -120,7 +118,7 @@ final class XaddCommand extends Command<byte[], byte[], Void> {
     if (!REPORTED.compareAndSet(this, 0, 1)) {
       return;
     }
-    failure = cause;
+    exception = cause;
     status = outcome;
     chunk.settled(cause);
   }
