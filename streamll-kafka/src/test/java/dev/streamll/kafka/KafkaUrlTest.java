@@ -27,7 +27,7 @@ class KafkaUrlTest {
         .containsEntry("linger.ms", "20")
         .containsEntry("max.block.ms", "5000")
         .containsEntry("delivery.timeout.ms", "10000")
-        .containsKey("compression.type");
+        .containsEntry("compression.type", "lz4");
   }
 
   @Test
