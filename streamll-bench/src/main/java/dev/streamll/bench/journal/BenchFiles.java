@@ -8,11 +8,11 @@ import java.util.Comparator;
 import java.util.stream.Stream;
 
 /** Temporary directories for benchmark journals and queues. */
-final class BenchFiles {
+public final class BenchFiles {
   private BenchFiles() {}
 
   /** A fresh directory under {@code -Dbench.dir} (default: the system temp directory). */
-  static Path freshDirectory(String prefix) {
+  public static Path freshDirectory(String prefix) {
     try {
       String base = System.getProperty("bench.dir");
       if (base == null) {
@@ -25,7 +25,7 @@ final class BenchFiles {
     }
   }
 
-  static void deleteTree(Path dir) {
+  public static void deleteTree(Path dir) {
     if (dir == null || !Files.exists(dir)) {
       return;
     }

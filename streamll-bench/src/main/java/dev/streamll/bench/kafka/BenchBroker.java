@@ -20,6 +20,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.common.record.FileRecords;
 
 /**
  * The Kafka the benchmarks talk to: a single-node KRaft broker in a child JVM on this machine (the
@@ -89,6 +90,11 @@ final class BenchBroker implements AutoCloseable {
       admin.describeCluster().nodes().get(60, TimeUnit.SECONDS);
     }
     return broker;
+  }
+
+  /** The CPU the broker's threads used so far; empty for an external cluster. */
+  ThreadCpu cpu() {
+    return ThreadCpu.of(server == null ? -1 : server.pid());
   }
 
   String bootstrapServers() {
@@ -168,6 +174,36 @@ final class BenchBroker implements AutoCloseable {
       }
     }
     return total;
+  }
+
+  /**
+   * How many record batches (producer requests' units, each compressed on its own) the topic's log
+   * holds; -1 for an external cluster, whose files this process cannot read.
+   */
+  long topicBatches(String topic) throws IOException {
+    if (dataDir == null) {
+      return -1;
+    }
+    long batches = 0;
+    try (Stream<Path> dirs = Files.list(dataDir)) {
+      for (Path partition : dirs.filter(d -> isPartitionOf(d, topic)).toList()) {
+        try (Stream<Path> logs = Files.list(partition)) {
+          for (Path log : logs.filter(f -> f.toString().endsWith(".log")).toList()) {
+            try (FileRecords records = FileRecords.open(log.toFile(), false)) {
+              for (var ignored : records.batches()) {
+                batches++;
+              }
+            }
+          }
+        }
+      }
+    }
+    return batches;
+  }
+
+  private static boolean isPartitionOf(Path dir, String topic) {
+    String name = dir.getFileName().toString();
+    return name.startsWith(topic + "-") && name.substring(topic.length() + 1).matches("\\d+");
   }
 
   private static int freePort() throws IOException {

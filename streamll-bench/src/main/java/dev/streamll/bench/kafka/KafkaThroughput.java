@@ -1,34 +1,28 @@
 package dev.streamll.bench.kafka;
 
-import dev.streamll.FlushResult;
-import dev.streamll.SinkConfig;
-import dev.streamll.Streamll;
-import dev.streamll.StreamllConfig;
 import dev.streamll.event.EventCodec;
-import dev.streamll.event.StreamllEvent;
 import dev.streamll.forward.ForwarderOptions;
 import dev.streamll.kafka.KafkaSink;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import org.apache.kafka.common.utils.Exit;
-import org.apache.kafka.tools.ProducerPerformance;
+import java.util.stream.Collectors;
 
 /**
  * Events per second from {@code emit} to acknowledged by Kafka ({@code acks=all}, idempotent),
  * against Kafka's own {@code ProducerPerformance} sending the same records (the same event JSON,
  * from a payload file) with the same acks, idempotence, linger and compression, in the same run and
- * against the same broker. StreamLL's figure includes everything on its path: encoding, the
- * journal, the forwarder's batching and the wait until every callback of the last batch has run.
+ * against the same broker. StreamLL's figure includes everything on its path: building each event
+ * (the application's share), encoding, the journal (on disk by default, as shipped), the
+ * forwarder's batching and the wait until every callback of the last batch has run.
  *
  * <p>Each measurement runs in a fresh JVM of its own, after a warm-up of the same kind in that JVM
  * ({@code --warmup} events, default 300,000): the two share Kafka's producer classes, and in one
@@ -36,27 +30,35 @@ import org.apache.kafka.tools.ProducerPerformance;
  * round (the compiler threads then took 5 µs per event of the two cores). Rounds alternate the two;
  * the verdict is the median over rounds of the ratio within a round.
  *
+ * <p>Throughput on a shared machine swings between rounds with whatever else runs, so every round
+ * also reports what each side cost: CPU per event of each thread group of the worker and of the
+ * broker (from {@code /proc}, see {@link ThreadCpu}), the worker's minor page faults and the record
+ * batches the broker stored. These are what a change to the sink should move.
+ *
+ * <p>The emitter's ring is 4,096 events here ({@code --ring}): emitting as fast as possible keeps
+ * any ring full, and a ring of 65,536 (the default) or more then holds that many events on the heap
+ * for the whole run, which the garbage collector pays for on the same two cores.
+ *
  * <p>Run: {@code java -cp streamll-bench/target/benchmarks.jar
- * dev.streamll.bench.kafka.KafkaThroughput [events] [--compression lz4,zstd] [--batch 512]
- * [--in-flight 4] [--linger ms, both sides; default the sink's] [--property key=value, both sides,
- * repeatable] [--rounds 5] [--warmup 300000] [--bootstrap host:9092]}
+ * dev.streamll.bench.kafka.KafkaThroughput [events, default 200000] [--compression lz4,zstd]
+ * [--rounds 5] [--warmup 300000] [--batch 512] [--in-flight 4] [--linger ms, both sides; default
+ * the sink's] [--property key=value, both sides, repeatable] [--partitions 6] [--ring 4096]
+ * [--journal file|memory] [--profile dir: a JFR recording per worker, with the settings named by
+ * {@code -Dbench.jfc}, default {@code profile}] [--bootstrap host:9092]}
  */
 public final class KafkaThroughput {
-  private static final Pattern RATE = Pattern.compile("([\\d.]+) records/sec");
-  private static final String RESULT = "RESULT ";
-  private static final int PARTITIONS = 6;
 
   private KafkaThroughput() {}
 
   public static void main(String[] args) throws Exception {
-    if (args.length > 0 && args[0].equals("--worker")) {
-      worker(args);
-      return;
-    }
-    int events = 100_000;
+    int events = 200_000;
     int warmup = 300_000;
     int rounds = 5;
     String bootstrap = null;
+    Path profileDir = null;
+    String journal = "file";
+    int partitions = 6;
+    int ring = 4096;
     String[] compressions = {"lz4", "zstd"};
     int batch = ForwarderOptions.defaults().maxBatchSize();
     int inFlight = ForwarderOptions.defaults().maxInFlightBatches();
@@ -72,6 +74,10 @@ public final class KafkaThroughput {
         case "--property" -> properties.add(args[++i]);
         case "--rounds" -> rounds = Integer.parseInt(args[++i]);
         case "--warmup" -> warmup = Integer.parseInt(args[++i]);
+        case "--profile" -> profileDir = Path.of(args[++i]);
+        case "--journal" -> journal = args[++i];
+        case "--partitions" -> partitions = Integer.parseInt(args[++i]);
+        case "--ring" -> ring = Integer.parseInt(args[++i]);
         default -> events = Integer.parseInt(args[i]);
       }
     }
@@ -87,26 +93,27 @@ public final class KafkaThroughput {
     Files.writeString(payloads, lines);
     System.out.printf(
         Locale.ROOT,
-        "events=%d after a warm-up of %d in the same JVM, forwarder maxBatchSize=%d"
-            + " maxInFlightBatches=%d, linger.ms=%s,"
+        "events=%d after a warm-up of %d in three passes in the same JVM, forwarder maxBatchSize=%d"
+            + " maxInFlightBatches=%d, %s journal, linger.ms=%s,"
             + " properties %s, mean record"
             + " value %d bytes, %d partitions, %d cores, Java %s%n",
         events,
         warmup,
         batch,
         inFlight,
+        journal,
         linger,
         properties,
         payloadBytes / 10_000,
-        PARTITIONS,
+        partitions,
         Runtime.getRuntime().availableProcessors(),
         System.getProperty("java.version"));
 
     try (BenchBroker broker = BenchBroker.connectOrStart(bootstrap)) {
       System.out.println("Kafka: " + broker.description());
       for (String compression : compressions) {
-        Run run =
-            new Run(
+        ThroughputRun run =
+            new ThroughputRun(
                 compression,
                 linger,
                 properties,
@@ -114,15 +121,20 @@ public final class KafkaThroughput {
                 warmup,
                 batch,
                 inFlight,
-                payloads.toString());
+                payloads.toString(),
+                journal,
+                partitions,
+                ring);
         List<Double> peers = new ArrayList<>();
         List<Double> ours = new ArrayList<>();
         List<Double> ratios = new ArrayList<>();
+        List<Double> cpuRatios = new ArrayList<>();
         double peerBytes = 0;
         double ourBytes = 0;
         for (int round = 0; round < rounds; round++) {
-          Result peer = inChildJvm(broker, "pp", run);
-          Result streamll = inChildJvm(broker, "streamll", run);
+          Result peer = inChildJvm(broker, "pp", run, recording(profileDir, "pp", round));
+          Result streamll =
+              inChildJvm(broker, "streamll", run, recording(profileDir, "streamll", round));
           peers.add(peer.perSecond);
           ours.add(streamll.perSecond);
           ratios.add(streamll.perSecond / peer.perSecond);
@@ -137,19 +149,36 @@ public final class KafkaThroughput {
               peer.perSecond,
               streamll.perSecond,
               streamll.perSecond / peer.perSecond);
+          for (Result result : List.of(peer, streamll)) {
+            System.out.printf(
+                Locale.ROOT,
+                "    %-19s %,6d batches, %,7.0f page faults | CPU µs/event: client %5.2f +"
+                    + " broker %5.2f = %5.2f  [%s]%n",
+                result == peer ? "ProducerPerformance" : "StreamLL",
+                result.batches,
+                (double) result.clientFaults,
+                result.clientMicros(),
+                result.brokerMicrosPerEvent,
+                result.clientMicros() + result.brokerMicrosPerEvent,
+                result.busiestThreads());
+          }
+          cpuRatios.add(
+              (peer.clientMicros() + peer.brokerMicrosPerEvent)
+                  / (streamll.clientMicros() + streamll.brokerMicrosPerEvent));
         }
         System.out.printf(
             Locale.ROOT,
             "compression=%-5s medians of %d rounds: ProducerPerformance %,10.0f rec/s (%5.1f"
                 + " B/event on broker) | StreamLL emit->ack %,10.0f ev/s (%5.1f B/event on broker)"
-                + " | ratio %.2f (median of round ratios)%n",
+                + " | ratio %.2f (median of round ratios); CPU per event, peer/StreamLL %.2f%n",
             compression,
             rounds,
             median(peers),
             peerBytes,
             median(ours),
             ourBytes,
-            median(ratios));
+            median(ratios),
+            median(cpuRatios));
       }
     } finally {
       Files.deleteIfExists(payloads);
@@ -161,209 +190,122 @@ public final class KafkaThroughput {
     return sorted.get(sorted.size() / 2);
   }
 
-  /** What both contenders of a round are given; passed to a child JVM as arguments. */
-  private record Run(
-      String compression,
-      String linger,
-      List<String> properties,
-      int events,
-      int warmup,
-      int batch,
-      int inFlight,
-      String payloads) {
-
-    List<String> toArgs() {
-      return List.of(
-          compression,
-          linger,
-          String.join(" ", properties),
-          String.valueOf(events),
-          String.valueOf(warmup),
-          String.valueOf(batch),
-          String.valueOf(inFlight),
-          payloads);
-    }
-
-    static Run fromArgs(List<String> args) {
-      return new Run(
-          args.get(0),
-          args.get(1),
-          args.get(2).isBlank() ? List.of() : List.of(args.get(2).split(" ")),
-          Integer.parseInt(args.get(3)),
-          Integer.parseInt(args.get(4)),
-          Integer.parseInt(args.get(5)),
-          Integer.parseInt(args.get(6)),
-          args.get(7));
-    }
-  }
-
   /**
-   * Runs one contender in a fresh JVM: a warm-up of {@code run.warmup} events to a topic of its
+   * Runs one contender in a fresh JVM: a warm-up of {@code run.warmup()} events to a topic of its
    * own, then the measured events to a new topic, whose size on the broker is read afterwards.
    */
-  private static Result inChildJvm(BenchBroker broker, String contender, Run run) throws Exception {
-    String topic = contender + "-" + run.compression + "-" + System.nanoTime();
+  /** Where a worker records with Java Flight Recorder when {@code --profile dir} is given. */
+  private static Path recording(Path profileDir, String contender, int round) {
+    return profileDir == null ? null : profileDir.resolve(contender + "-" + (round + 1) + ".jfr");
+  }
+
+  private static Result inChildJvm(
+      BenchBroker broker, String contender, ThroughputRun run, Path recording) throws Exception {
+    String topic = contender + "-" + run.compression() + "-" + System.nanoTime();
     String warmupTopic = topic + "-warmup";
-    broker.createTopic(warmupTopic, PARTITIONS);
-    broker.createTopic(topic, PARTITIONS);
+    for (int pass = 1; pass <= ThroughputWorker.WARMUP_PASSES; pass++) {
+      broker.createTopic(warmupTopic + pass, run.partitions());
+    }
+    broker.createTopic(topic, run.partitions());
     List<String> command =
         new ArrayList<>(
-            List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp",
-                System.getProperty("java.class.path"),
-                KafkaThroughput.class.getName(),
-                "--worker",
-                contender,
-                broker.bootstrapServers(),
-                warmupTopic,
-                topic));
+            List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+    if (recording != null) {
+      Files.createDirectories(recording.getParent());
+      command.add(
+          "-XX:StartFlightRecording=settings="
+              + System.getProperty("bench.jfc", "profile")
+              + ",filename="
+              + recording);
+    }
+    command.addAll(
+        List.of(
+            "-cp",
+            System.getProperty("java.class.path"),
+            ThroughputWorker.class.getName(),
+            contender,
+            broker.bootstrapServers(),
+            warmupTopic,
+            topic));
     command.addAll(run.toArgs());
     Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String output;
-    try (var in = child.getInputStream()) {
-      output = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    StringBuilder lines = new StringBuilder();
+    ThreadCpu brokerBefore = null;
+    ThreadCpu brokerAfter = null;
+    try (BufferedReader in =
+        new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+      for (String line = in.readLine(); line != null; line = in.readLine()) {
+        if (line.equals(ThroughputWorker.TIMED_START)) {
+          brokerBefore = broker.cpu();
+        } else if (line.equals(ThroughputWorker.TIMED_END)) {
+          brokerAfter = broker.cpu();
+        }
+        lines.append(line).append('\n');
+      }
     }
+    String output = lines.toString();
     if (!child.waitFor(10, TimeUnit.MINUTES) || child.exitValue() != 0) {
       throw new IllegalStateException(contender + " worker failed:\n" + output);
     }
     String result =
         output
             .lines()
-            .filter(line -> line.startsWith(RESULT))
+            .filter(line -> line.startsWith(ThroughputWorker.RESULT))
             .findFirst()
             .orElseThrow(
                 () -> new IllegalStateException("no result from " + contender + ":\n" + output));
-    output.lines().filter(line -> line.startsWith("warning:")).forEach(System.out::println);
-    return new Result(
-        Double.parseDouble(result.substring(RESULT.length())),
-        (double) broker.topicBytes(topic) / run.events);
-  }
-
-  /** The child side of {@link #inChildJvm}: prints {@code RESULT <events per second>}. */
-  private static void worker(String[] args) throws Exception {
-    String contender = args[1];
-    String bootstrap = args[2];
-    String warmupTopic = args[3];
-    String topic = args[4];
-    Run run = Run.fromArgs(List.of(args).subList(5, args.length));
-    double perSecond;
-    if (contender.equals("pp")) {
-      Exit.setExitProcedure(
-          (status, message) -> {
-            throw new IllegalStateException("ProducerPerformance exit " + status + ": " + message);
-          });
-      producerPerformance(bootstrap, warmupTopic, run, run.warmup);
-      perSecond = producerPerformance(bootstrap, topic, run, run.events);
-    } else {
-      streamll(bootstrap, warmupTopic, run, run.warmup);
-      perSecond = streamll(bootstrap, topic, run, run.events);
-    }
-    System.out.println(RESULT + perSecond);
-  }
-
-  private record Result(double perSecond, double brokerBytesPerEvent) {}
-
-  private static double producerPerformance(String bootstrap, String topic, Run run, int events)
-      throws Exception {
-    List<String> args =
-        new ArrayList<>(
-            List.of(
-                "--topic",
-                topic,
-                "--num-records",
-                String.valueOf(events),
-                "--throughput",
-                "-1",
-                "--payload-file",
-                run.payloads,
-                "--producer-props",
-                "bootstrap.servers=" + bootstrap,
-                "acks=all",
-                "enable.idempotence=true",
-                "linger.ms=" + run.linger,
-                "compression.type=" + run.compression));
-    args.addAll(run.properties);
-    PrintStream originalOut = System.out;
-    PrintStream originalErr = System.err;
-    ByteArrayOutputStream captured = new ByteArrayOutputStream();
-    ByteArrayOutputStream errors = new ByteArrayOutputStream();
-    System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-    System.setErr(new PrintStream(errors, true, StandardCharsets.UTF_8));
-    try {
-      ProducerPerformance.main(args.toArray(new String[0]));
-    } finally {
-      System.setOut(originalOut);
-      System.setErr(originalErr);
-    }
-    String output = captured.toString(StandardCharsets.UTF_8);
-    long failedSends =
-        (output + errors.toString(StandardCharsets.UTF_8))
+    output
+        .lines()
+        .filter(line -> line.startsWith("warning:") || line.startsWith("note:"))
+        .forEach(line -> System.out.println(line.startsWith("note:") ? line.substring(5) : line));
+    Map<String, Double> clientMicros = new TreeMap<>();
+    output
+        .lines()
+        .filter(line -> line.startsWith(ThroughputWorker.CPU))
+        .map(line -> line.substring(ThroughputWorker.CPU.length()).split("\t"))
+        .forEach(f -> clientMicros.put(f[0], Double.parseDouble(f[1]) * 1000 / run.events()));
+    long faults =
+        output
             .lines()
-            .filter(line -> line.contains("Exception"))
-            .count();
-    if (failedSends > 0) {
-      // Its rate then counts records that were never written: the comparison is void.
-      System.out.printf(
-          "warning: ProducerPerformance (%s) reported %d failed sends; discard this pair%n",
-          run.compression, failedSends);
-    }
-    String summary = null;
-    for (String line : output.split("\n")) {
-      if (line.contains("records sent") && line.contains("50th")) {
-        summary = line;
-      }
-    }
-    if (summary == null) {
-      throw new IllegalStateException("no summary from ProducerPerformance:\n" + output);
-    }
-    Matcher rate = RATE.matcher(summary);
-    if (!rate.find()) {
-      throw new IllegalStateException("unexpected ProducerPerformance summary: " + summary);
-    }
-    return Double.parseDouble(rate.group(1));
+            .filter(line -> line.startsWith(ThroughputWorker.FAULTS))
+            .mapToLong(line -> Long.parseLong(line.substring(ThroughputWorker.FAULTS.length())))
+            .sum();
+    double brokerMicros =
+        brokerBefore == null || brokerAfter == null
+            ? Double.NaN
+            : brokerAfter.totalMillisSince(brokerBefore) * 1000 / run.events();
+    return new Result(
+        Double.parseDouble(result.substring(ThroughputWorker.RESULT.length())),
+        (double) broker.topicBytes(topic) / run.events(),
+        broker.topicBatches(topic),
+        clientMicros,
+        faults,
+        brokerMicros);
   }
 
-  private static double streamll(String bootstrap, String topic, Run run, int events) {
-    List<StreamllEvent> prepared = new ArrayList<>(events);
-    for (int i = 0; i < events; i++) {
-      prepared.add(BenchEvents.event(i));
+  /**
+   * One contender's round: its rate, the bytes its records take on the broker, and the CPU spent
+   * per event during the timed section by each of its threads and by the broker.
+   */
+  private record Result(
+      double perSecond,
+      double brokerBytesPerEvent,
+      long batches,
+      Map<String, Double> clientMicrosPerEvent,
+      long clientFaults,
+      double brokerMicrosPerEvent) {
+
+    double clientMicros() {
+      return clientMicrosPerEvent.values().stream().mapToDouble(Double::doubleValue).sum();
     }
-    KafkaSink.Builder builder =
-        KafkaSink.builder()
-            .bootstrapServers(bootstrap)
-            .topic(topic)
-            .property("compression.type", run.compression)
-            .property("linger.ms", run.linger);
-    for (String property : run.properties) {
-      String[] keyValue = property.split("=", 2);
-      builder.property(keyValue[0], keyValue[1]);
-    }
-    KafkaSink sink = builder.build();
-    try (Streamll streamll =
-        Streamll.create(
-            StreamllConfig.builder()
-                .inMemoryJournal()
-                .sink(
-                    SinkConfig.of(sink)
-                        .options(
-                            ForwarderOptions.builder()
-                                .maxBatchSize(run.batch)
-                                .maxInFlightBatches(run.inFlight)
-                                .build()))
-                .ringCapacity(1 << 18)
-                .blockWhenFull(Duration.ofSeconds(60))
-                .build())) {
-      long start = System.nanoTime();
-      for (StreamllEvent event : prepared) {
-        streamll.emit(event);
-      }
-      FlushResult flushed = streamll.flush(Duration.ofMinutes(5));
-      long elapsed = System.nanoTime() - start;
-      if (!flushed.complete()) {
-        throw new IllegalStateException("StreamLL did not deliver everything: " + flushed);
-      }
-      return events / (elapsed / 1e9);
+
+    /** Threads above 0.2 µs per event, busiest first. */
+    String busiestThreads() {
+      return clientMicrosPerEvent.entrySet().stream()
+          .filter(e -> e.getValue() >= 0.2)
+          .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+          .map(e -> String.format(Locale.ROOT, "%s %.1f", e.getKey(), e.getValue()))
+          .collect(Collectors.joining(", "));
     }
   }
 }
