@@ -3,18 +3,21 @@ package dev.streamll.journal;
 import java.io.IOException;
 import java.nio.file.Path;
 
-/** A {@link Cursor} of a {@link FileJournal}, persisted as a {@link CursorFile} on every commit. */
+/**
+ * A {@link Cursor} of a {@link FileJournal}, persisted in its {@link CursorFile} on every commit
+ * (kept open between commits).
+ */
 final class FileCursor implements Cursor {
   private final FileJournal journal;
   private final String name;
-  private final Path file;
+  private final CursorFile.Writer writer;
   private volatile long position;
   private volatile long dropped;
 
   FileCursor(FileJournal journal, String name, Path file, long position, long dropped) {
     this.journal = journal;
     this.name = name;
-    this.file = file;
+    this.writer = new CursorFile.Writer(file);
     this.position = position;
     this.dropped = dropped;
   }
@@ -59,11 +62,27 @@ final class FileCursor implements Cursor {
     return lost;
   }
 
-  void persist(long newPosition, long newDropped) {
+  synchronized void persist(long newPosition, long newDropped) {
     try {
-      CursorFile.write(file, new CursorFile.State(newPosition, newDropped), journal.forceCursors());
+      writer.write(new CursorFile.State(newPosition, newDropped), journal.forceCursors());
+      if (journal.isClosed()) {
+        closeFile();
+      }
     } catch (IOException e) {
+      closeFile();
       throw journal.cursorFailure(name, e);
+    }
+  }
+
+  /**
+   * Closes the cursor's file; a later commit opens it again (a forwarder may still confirm a batch
+   * while the journal closes).
+   */
+  synchronized void closeFile() {
+    try {
+      writer.close();
+    } catch (IOException e) {
+      journal.cursorCloseFailed(name, e);
     }
   }
 }

@@ -1118,6 +1118,7 @@ public final class FileJournal implements Journal {
     }
     FileCursor removed = cursors.remove(name);
     if (removed != null) {
+      removed.closeFile();
       try {
         Files.deleteIfExists(CursorFile.path(directory.resolve(CURSORS), name));
       } catch (IOException e) {
@@ -1133,7 +1134,7 @@ public final class FileJournal implements Journal {
       return;
     }
     readerCursor(name, 0);
-    cursors.remove(name);
+    cursors.remove(name).closeFile();
     try (WriterLock lock = readerCursorLocks.remove(name)) {
       Files.deleteIfExists(CursorFile.path(readers, name));
     } catch (IOException e) {
@@ -1152,6 +1153,10 @@ public final class FileJournal implements Journal {
 
   boolean forceCursors() {
     return fsync == FsyncPolicy.EVERY_BATCH;
+  }
+
+  void cursorCloseFailed(String name, IOException e) {
+    log.warn("journal {}: closing cursor '{}' failed: {}", directory, name, e.toString());
   }
 
   JournalException cursorFailure(String name, IOException e) {
@@ -1213,6 +1218,9 @@ public final class FileJournal implements Journal {
         return;
       }
       closed = true;
+    }
+    for (FileCursor cursor : cursors.values()) {
+      cursor.closeFile();
     }
     if (readOnly) {
       if (tailProbe != null) {
