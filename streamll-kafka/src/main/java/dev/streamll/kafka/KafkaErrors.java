@@ -1,7 +1,9 @@
 package dev.streamll.kafka;
 
 import dev.streamll.sink.SinkException;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.AuthorizationException;
@@ -83,10 +85,14 @@ final class KafkaErrors {
               + ") and does advertised.listeners name an address this host can reach? The events"
               + " stay in the journal and are retried";
     } else if (error instanceof UnsupportedCompressionTypeException) {
+      Object rejected = settings.get("compression.type");
+      List<String> others =
+          Stream.of("lz4", "gzip", "none").filter(type -> !type.equals(rejected)).toList();
       message =
           "the broker does not accept compression.type "
-              + settings.get("compression.type")
-              + ": set producer.compression.type=lz4, gzip or none";
+              + rejected
+              + ": set producer.compression.type="
+              + String.join(" or ", others);
     } else if (error instanceof UnsupportedVersionException) {
       message =
           "the broker does not support a feature this client needs (idempotent produce needs"

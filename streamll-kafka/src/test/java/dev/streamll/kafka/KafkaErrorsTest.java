@@ -3,12 +3,14 @@ package dev.streamll.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.streamll.sink.SinkException;
+import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.common.errors.ClusterAuthorizationException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
+import org.apache.kafka.common.errors.UnsupportedCompressionTypeException;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -64,6 +66,22 @@ class KafkaErrorsTest {
         .contains("delivery.timeout.ms (10000 ms)")
         .contains("bootstrap.servers (b1:9092)");
     assertThat(KafkaErrors.isFatal(new TimeoutException("x"))).isFalse();
+  }
+
+  @Test
+  void aRejectedCompressionTypeSuggestsTheOthers() {
+    Map<String, Object> lz4 = new HashMap<>(SETTINGS);
+    lz4.put("compression.type", "lz4");
+    assertThat(
+            KafkaErrors.explain(
+                    "kafka://b1:9092/events",
+                    "events",
+                    lz4,
+                    new UnsupportedCompressionTypeException("lz4 not supported"))
+                .getMessage())
+        .contains("does not accept compression.type lz4")
+        .contains("set producer.compression.type=gzip or none")
+        .doesNotContain("=lz4");
   }
 
   @Test
