@@ -220,6 +220,13 @@ public final class KafkaThroughput {
     }
     command.addAll(
         List.of(
+            // kafka-producer-perf-test.sh gives ProducerPerformance 512 MiB; both sides get it
+            // fixed
+            // and touched up front, or the heap's growth faults pages in during the timed section
+            // (up to 95,000 per run), in whichever JVM happened to grow.
+            "-Xms512m",
+            "-Xmx512m",
+            "-XX:+AlwaysPreTouch",
             "-cp",
             System.getProperty("java.class.path"),
             ThroughputWorker.class.getName(),
