@@ -320,7 +320,8 @@ public final class Streamll implements AutoCloseable {
 
   /**
    * Waits until every event emitted before this call is in the journal and confirmed by every sink,
-   * or the timeout passes.
+   * or the timeout passes. The journal is forced to disk now rather than at its next fsync
+   * interval, so {@link FlushResult#durable()} does not wait for that interval.
    */
   public FlushResult flush(Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
@@ -331,6 +332,8 @@ public final class Streamll implements AutoCloseable {
           f -> outstanding.put(f.sink().name(), f.outstanding(journal.nextSequence())));
       return new FlushResult(false, -1, outstanding, false);
     }
+    // Durable now, not at the next fsync interval (up to a second away by default).
+    journal.sync();
     boolean complete = true;
     for (Forwarder forwarder : forwarders) {
       long remaining = Math.max(0, deadline - System.nanoTime());

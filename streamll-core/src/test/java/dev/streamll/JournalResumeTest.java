@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.streamll.event.StreamllEvent;
 import dev.streamll.forward.ForwarderOptions;
+import dev.streamll.journal.FileJournal;
 import dev.streamll.testing.CollectingSink;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,6 +24,31 @@ class JournalResumeTest {
                 .backoff(Duration.ofMillis(5), Duration.ofMillis(20))
                 .circuitBreaker(1000, Duration.ofMillis(50))
                 .build());
+  }
+
+  @Test
+  void flushMakesTheJournalDurableWithoutWaitingForTheFsyncInterval() {
+    CollectingSink sink = new CollectingSink("backend");
+    try (Streamll streamll =
+        Streamll.create(
+            StreamllConfig.builder()
+                .journal(
+                    () ->
+                        FileJournal.builder(home.resolve("journal"))
+                            .fsyncInterval(Duration.ofHours(1))
+                            .build(),
+                    "journal synced hourly")
+                .sink(sink(sink))
+                .build())) {
+      for (int i = 0; i < 100; i++) {
+        assertThat(streamll.emit(StreamllEvent.builder().operation("op").build())).isTrue();
+      }
+      // Before flush forced the journal, durability waited for the next interval: an hour here.
+      FlushResult flushed = streamll.flush(Duration.ofSeconds(10));
+      assertThat(flushed.complete()).isTrue();
+      assertThat(flushed.durable()).isTrue();
+      assertThat(streamll.journal().durableSequence()).isGreaterThanOrEqualTo(100);
+    }
   }
 
   @Test

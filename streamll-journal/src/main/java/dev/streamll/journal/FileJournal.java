@@ -737,6 +737,17 @@ public final class FileJournal implements Journal {
     }
   }
 
+  /**
+   * Under {@link FsyncPolicy#INTERVAL}, forces what is committed now instead of at the next
+   * interval (a failure is recorded as the periodic sync records it); otherwise nothing is pending.
+   */
+  @Override
+  public void sync() {
+    if (!readOnly && fsync == FsyncPolicy.INTERVAL) {
+      syncNow();
+    }
+  }
+
   /** Forces everything committed so far; the writer's roll forced all older segments. */
   private void syncNow() {
     long target = committed.get();

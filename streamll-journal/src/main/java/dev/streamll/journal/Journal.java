@@ -39,6 +39,13 @@ public interface Journal extends AutoCloseable {
   long durableSequence();
 
   /**
+   * Makes every committed record durable now rather than at the fsync policy's next interval, for a
+   * caller that is about to wait for durability ({@code Streamll.flush}, shutdown). Journals whose
+   * records are durable once committed, or never, have nothing to do.
+   */
+  default void sync() {}
+
+  /**
    * Waits until every record below {@code sequence} is durable under the fsync policy.
    *
    * @return true if they are durable, false on timeout, interruption or close
