@@ -98,7 +98,7 @@ final class CursorFile {
     if (bytes.length < offset + SLOT_SIZE) {
       return null;
     }
-    ByteBuffer in = ByteBuffer.wrap(bytes, offset, SLOT_SIZE).order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer in = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
     if (in.getInt(offset) != MAGIC
         || in.getInt(offset + 4) != VERSION
         || in.getInt(offset + 32) != crc(bytes, offset, 32)) {
