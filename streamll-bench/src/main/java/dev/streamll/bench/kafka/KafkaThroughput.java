@@ -66,6 +66,7 @@ public final class KafkaThroughput {
     int inFlight = ForwarderOptions.defaults().maxInFlightBatches();
     String linger = KafkaSink.DEFAULTS.get("linger.ms");
     List<String> properties = new ArrayList<>();
+    boolean drain = false;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--bootstrap" -> bootstrap = args[++i];
@@ -80,8 +81,14 @@ public final class KafkaThroughput {
         case "--journal" -> journal = args[++i];
         case "--partitions" -> partitions = Integer.parseInt(args[++i]);
         case "--ring" -> ring = Integer.parseInt(args[++i]);
+        case "--drain" -> drain = true;
         default -> events = Integer.parseInt(args[i]);
       }
+    }
+    if (drain && !journal.equals("file")) {
+      throw new IllegalArgumentException(
+          "--drain forwards a backlog that a previous process left in the journal on disk: use it"
+              + " with --journal file (the default)");
     }
     EventCodec codec = new EventCodec();
     Path payloads = Files.createTempFile("streamll-kafka-payloads", ".jsonl");
@@ -95,10 +102,11 @@ public final class KafkaThroughput {
     Files.writeString(payloads, lines);
     System.out.printf(
         Locale.ROOT,
-        "events=%d after a warm-up of %d in three passes in the same JVM, forwarder maxBatchSize=%d"
+        "%s, events=%d after a warm-up of %d in three passes in the same JVM, forwarder maxBatchSize=%d"
             + " maxInFlightBatches=%d, %s journal, linger.ms=%s,"
             + " properties %s, mean record"
             + " value %d bytes, %d partitions, %d cores, Java %s%n",
+        drain ? "StreamLL drains a journal backlog" : "StreamLL from emit",
         events,
         warmup,
         batch,
@@ -111,6 +119,7 @@ public final class KafkaThroughput {
         Runtime.getRuntime().availableProcessors(),
         System.getProperty("java.version"));
 
+    String ourLabel = drain ? "StreamLL drain->ack" : "StreamLL emit->ack";
     try (BenchBroker broker = BenchBroker.connectOrStart(bootstrap)) {
       System.out.println("Kafka: " + broker.description());
       for (String compression : compressions) {
@@ -126,7 +135,8 @@ public final class KafkaThroughput {
                 payloads.toString(),
                 journal,
                 partitions,
-                ring);
+                ring,
+                drain);
         List<Double> peers = new ArrayList<>();
         List<Double> ours = new ArrayList<>();
         List<Double> ratios = new ArrayList<>();
@@ -144,11 +154,12 @@ public final class KafkaThroughput {
           ourBytes += streamll.brokerBytesPerEvent / rounds;
           System.out.printf(
               Locale.ROOT,
-              "  round %d compression=%-5s ProducerPerformance %,10.0f rec/s | StreamLL emit->ack"
+              "  round %d compression=%-5s ProducerPerformance %,10.0f rec/s | %s"
                   + " %,10.0f ev/s | ratio %.2f%n",
               round + 1,
               compression,
               peer.perSecond,
+              ourLabel,
               streamll.perSecond,
               streamll.perSecond / peer.perSecond);
           for (Result result : List.of(peer, streamll)) {
@@ -171,12 +182,13 @@ public final class KafkaThroughput {
         System.out.printf(
             Locale.ROOT,
             "compression=%-5s medians of %d rounds: ProducerPerformance %,10.0f rec/s (%5.1f"
-                + " B/event on broker) | StreamLL emit->ack %,10.0f ev/s (%5.1f B/event on broker)"
+                + " B/event on broker) | %s %,10.0f ev/s (%5.1f B/event on broker)"
                 + " | ratio %.2f (median of round ratios); CPU per event, peer/StreamLL %.2f%n",
             compression,
             rounds,
             median(peers),
             peerBytes,
+            ourLabel,
             median(ours),
             ourBytes,
             median(ratios),
@@ -192,15 +204,15 @@ public final class KafkaThroughput {
     return sorted.get(sorted.size() / 2);
   }
 
-  /**
-   * Runs one contender in a fresh JVM: a warm-up of {@code run.warmup()} events to a topic of its
-   * own, then the measured events to a new topic, whose size on the broker is read afterwards.
-   */
   /** Where a worker records with Java Flight Recorder when {@code --profile dir} is given. */
   private static Path recording(Path profileDir, String contender, int round) {
     return profileDir == null ? null : profileDir.resolve(contender + "-" + (round + 1) + ".jfr");
   }
 
+  /**
+   * Runs one contender in a fresh JVM: a warm-up of {@code run.warmup()} events to a topic of its
+   * own, then the measured events to a new topic, whose size on the broker is read afterwards.
+   */
   private static Result inChildJvm(
       BenchBroker broker, String contender, ThroughputRun run, Path recording) throws Exception {
     String topic = contender + "-" + run.compression() + "-" + System.nanoTime();
@@ -223,9 +235,8 @@ public final class KafkaThroughput {
     command.addAll(
         List.of(
             // kafka-producer-perf-test.sh gives ProducerPerformance 512 MiB; both sides get it
-            // fixed
-            // and touched up front, or the heap's growth faults pages in during the timed section
-            // (up to 95,000 per run), in whichever JVM happened to grow.
+            // fixed and touched up front, or the heap's growth faults pages in during the timed
+            // section (up to 95,000 per run), in whichever JVM happened to grow.
             "-Xms512m",
             "-Xmx512m",
             "-XX:+AlwaysPreTouch",

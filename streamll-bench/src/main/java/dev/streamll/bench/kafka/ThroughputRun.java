@@ -4,7 +4,8 @@ import java.util.List;
 
 /**
  * What both contenders of a {@link KafkaThroughput} round are given; passed to a {@link
- * ThroughputWorker} as arguments.
+ * ThroughputWorker} as arguments. With {@code drain}, StreamLL's side measures a journal backlog
+ * forwarded to Kafka (a restart after an outage) instead of emit to acknowledged.
  */
 record ThroughputRun(
     String compression,
@@ -17,7 +18,8 @@ record ThroughputRun(
     String payloads,
     String journal,
     int partitions,
-    int ring) {
+    int ring,
+    boolean drain) {
 
   List<String> toArgs() {
     return List.of(
@@ -31,7 +33,8 @@ record ThroughputRun(
         payloads,
         journal,
         String.valueOf(partitions),
-        String.valueOf(ring));
+        String.valueOf(ring),
+        String.valueOf(drain));
   }
 
   static ThroughputRun fromArgs(List<String> args) {
@@ -46,6 +49,7 @@ record ThroughputRun(
         args.get(7),
         args.get(8),
         Integer.parseInt(args.get(9)),
-        Integer.parseInt(args.get(10)));
+        Integer.parseInt(args.get(10)),
+        Boolean.parseBoolean(args.get(11)));
   }
 }

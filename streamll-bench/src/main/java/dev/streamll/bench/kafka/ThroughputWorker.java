@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.common.utils.Exit;
@@ -179,6 +180,19 @@ final class ThroughputWorker {
 
   private static double streamll(
       String bootstrap, String topic, ThroughputRun run, int events, Timing timing) {
+    Path journalDirectory =
+        run.journal().equals("file") ? BenchFiles.freshDirectory("streamll-kafka-journal") : null;
+    try {
+      return run.drain()
+          ? drain(journalDirectory, () -> kafkaSink(bootstrap, topic, run), run, events, timing)
+          : emitToAcknowledged(
+              journalDirectory, kafkaSink(bootstrap, topic, run), run, events, timing);
+    } finally {
+      BenchFiles.deleteTree(journalDirectory);
+    }
+  }
+
+  private static KafkaSink kafkaSink(String bootstrap, String topic, ThroughputRun run) {
     KafkaSink.Builder builder =
         KafkaSink.builder()
             .bootstrapServers(bootstrap)
@@ -189,28 +203,12 @@ final class ThroughputWorker {
       String[] keyValue = property.split("=", 2);
       builder.property(keyValue[0], keyValue[1]);
     }
-    KafkaSink sink = builder.build();
-    Path journalDirectory =
-        run.journal().equals("file") ? BenchFiles.freshDirectory("streamll-kafka-journal") : null;
-    StreamllConfig.Builder config = StreamllConfig.builder();
-    if (journalDirectory == null) {
-      config.inMemoryJournal();
-    } else {
-      config.journalDirectory(journalDirectory);
-    }
-    try (Streamll streamll =
-        Streamll.create(
-            config
-                .sink(
-                    SinkConfig.of(sink)
-                        .options(
-                            ForwarderOptions.builder()
-                                .maxBatchSize(run.batch())
-                                .maxInFlightBatches(run.inFlight())
-                                .build()))
-                .ringCapacity(run.ring())
-                .blockWhenFull(Duration.ofSeconds(60))
-                .build())) {
+    return builder.build();
+  }
+
+  private static double emitToAcknowledged(
+      Path journalDirectory, KafkaSink sink, ThroughputRun run, int events, Timing timing) {
+    try (Streamll streamll = Streamll.create(config(journalDirectory, run, sink).build())) {
       timing.start();
       long start = System.nanoTime();
       for (int i = 0; i < events; i++) {
@@ -229,12 +227,82 @@ final class ThroughputWorker {
             elapsed / 1e9);
       }
       timing.end();
-      if (!flushed.complete()) {
-        throw new IllegalStateException("StreamLL did not deliver everything: " + flushed);
-      }
+      requireComplete(flushed);
       return events / (elapsed / 1e9);
-    } finally {
-      BenchFiles.deleteTree(journalDirectory);
+    }
+  }
+
+  /**
+   * A backlog forwarded as after an outage or a restart: a first process registers the sink's
+   * cursor, a second one emits every event into the journal with no sink, and the timed third one
+   * opens the journal with the sink, whose forwarder sends the backlog from the cursor on. The
+   * clock starts before {@link Streamll#create} (the forwarder starts there) and stops when {@code
+   * flush} reports every event acknowledged.
+   */
+  private static double drain(
+      Path journalDirectory,
+      Supplier<KafkaSink> sinks,
+      ThroughputRun run,
+      int events,
+      Timing timing) {
+    String cursor = "bench-kafka";
+    try (Streamll registers =
+        Streamll.create(config(journalDirectory, run, sinks.get(), cursor).build())) {
+      requireComplete(registers.flush(Duration.ofMinutes(1)));
+    }
+    try (Streamll journalOnly =
+        Streamll.create(
+            StreamllConfig.builder()
+                .journalDirectory(journalDirectory)
+                .ringCapacity(run.ring())
+                .blockWhenFull(Duration.ofSeconds(60))
+                .build())) {
+      for (int i = 0; i < events; i++) {
+        journalOnly.emit(BenchEvents.event(i));
+      }
+      requireComplete(journalOnly.flush(Duration.ofMinutes(5)));
+    }
+    timing.start();
+    long start = System.nanoTime();
+    try (Streamll forwards =
+        Streamll.create(config(journalDirectory, run, sinks.get(), cursor).build())) {
+      FlushResult flushed = forwards.flush(Duration.ofMinutes(5));
+      long elapsed = System.nanoTime() - start;
+      timing.end();
+      requireComplete(flushed);
+      return events / (elapsed / 1e9);
+    }
+  }
+
+  private static StreamllConfig.Builder config(
+      Path journalDirectory, ThroughputRun run, KafkaSink sink) {
+    return config(journalDirectory, run, sink, null);
+  }
+
+  private static StreamllConfig.Builder config(
+      Path journalDirectory, ThroughputRun run, KafkaSink sink, String cursor) {
+    StreamllConfig.Builder config = StreamllConfig.builder();
+    if (journalDirectory == null) {
+      config.inMemoryJournal();
+    } else {
+      config.journalDirectory(journalDirectory);
+    }
+    SinkConfig sinkConfig =
+        SinkConfig.of(sink)
+            .options(
+                ForwarderOptions.builder()
+                    .maxBatchSize(run.batch())
+                    .maxInFlightBatches(run.inFlight())
+                    .build());
+    if (cursor != null) {
+      sinkConfig = sinkConfig.cursorName(cursor);
+    }
+    return config.sink(sinkConfig).ringCapacity(run.ring()).blockWhenFull(Duration.ofSeconds(60));
+  }
+
+  private static void requireComplete(FlushResult flushed) {
+    if (!flushed.complete()) {
+      throw new IllegalStateException("StreamLL did not deliver everything: " + flushed);
     }
   }
 }
