@@ -27,6 +27,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -36,7 +37,9 @@ import org.slf4j.LoggerFactory;
  * Maps AI-service events to spans: started/completed/error to a {@code module_forward} span named
  * after the interface and method, tool executions to {@code tool_call} spans under it. LangChain4j
  * reports tool executions before and after on the thread that runs the tool, passing the same
- * request object to both, which pairs them.
+ * request object to both, which pairs them. An invocation that can no longer end (its {@code
+ * TokenStream} was dropped without {@code start()}) is ended as abandoned when LangChain4j's
+ * context of it is collected.
  */
 final class AiServiceTracker {
   static final String MODULE_OPERATION = "module_forward";
@@ -100,7 +103,11 @@ final class AiServiceTracker {
         module.data("input", input);
       }
     }
-    correlation.started(context.invocationId(), module.start());
+    UUID invocationId = context.invocationId();
+    correlation.started(
+        context,
+        module.start(),
+        () -> safely("module_forward error", () -> abandoned(invocationId)));
   }
 
   private SpanBuilder moduleSpan(InvocationContext context) {
@@ -120,14 +127,11 @@ final class AiServiceTracker {
   }
 
   void requestIssued(AiServiceRequestIssuedEvent event) {
-    Span module = correlation.module(event.invocationContext());
-    if (module != null && event.request() != null) {
-      correlation.requestIssued(event.request(), module);
-    }
+    correlation.requestIssued(event.invocationContext(), event.request());
   }
 
   void completed(AiServiceCompletedEvent event) {
-    Span module = correlation.finish(event.invocationContext().invocationId());
+    Span module = correlation.finish(event.invocationContext());
     if (module == null) {
       return;
     }
@@ -142,7 +146,7 @@ final class AiServiceTracker {
 
   void error(AiServiceErrorEvent event) {
     InvocationContext context = event.invocationContext();
-    Span module = correlation.finish(context.invocationId());
+    Span module = correlation.finish(context);
     if (module == null) {
       if (correlation.recentlyEnded(context.invocationId())) {
         return;
@@ -166,6 +170,24 @@ final class AiServiceTracker {
       parent.fail(error);
       parent.close();
     }
+  }
+
+  /**
+   * LangChain4j's context of an open invocation became unreachable, so nothing can report its end
+   * any more: typically a {@code TokenStream} dropped without {@code start()}. Ends it as an error,
+   * marked {@code abandoned}, so that consumers do not show it running forever.
+   */
+  void abandoned(UUID invocationId) {
+    Correlation.Invocation invocation = correlation.abandon(invocationId);
+    if (invocation == null) {
+      return;
+    }
+    Span module = invocation.module();
+    InvocationAbandonedException error = new InvocationAbandonedException(invocation.modelCalled());
+    closeOpenTools(module, error);
+    module.set("abandoned", true);
+    module.fail(error);
+    module.close();
   }
 
   void beforeTool(BeforeToolExecution before) {

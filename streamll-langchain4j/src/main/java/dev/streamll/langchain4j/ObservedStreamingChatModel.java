@@ -17,6 +17,7 @@ import dev.langchain4j.model.chat.response.PartialToolCall;
 import dev.langchain4j.model.chat.response.PartialToolCallContext;
 import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
 import dev.streamll.Span;
+import java.lang.ref.Reference;
 import java.util.List;
 import java.util.Set;
 
@@ -65,6 +66,10 @@ final class ObservedStreamingChatModel implements StreamingChatModel {
       call.failed(e);
       tracker.modelFailed(module, e);
       throw e;
+    } finally {
+      // LangChain4j's handler holds the invocation's context: until the failure is recorded,
+      // the invocation must not look unreachable, or it would be reported abandoned instead.
+      Reference.reachabilityFence(handler);
     }
   }
 
