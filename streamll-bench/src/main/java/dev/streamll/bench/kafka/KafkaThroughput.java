@@ -37,23 +37,31 @@ import java.util.stream.Collectors;
  * broker (from {@code /proc}, see {@link ThreadCpu}), the worker's minor page faults and the record
  * batches the broker stored. These are what a change to the sink should move.
  *
+ * <p>A million measured events by default: with 200,000 (about a second) the peer was still in its
+ * start-up — its compiler threads and the broker took 2–3 and 2–6 µs per record against 1.2–1.6 and
+ * 1.1–1.5 over a million — and ratios came out 0.35 higher than in steady state.
+ *
+ * <p>{@code --drain} measures StreamLL's forwarding path alone: a backlog that an earlier process
+ * left in the journal, sent to Kafka by a new one (see {@link ThroughputWorker}), as after an
+ * outage or a restart. The peer's side is the same.
+ *
  * <p>The emitter's ring is 4,096 events here ({@code --ring}): emitting as fast as possible keeps
  * any ring full, and a ring of 65,536 (the default) or more then holds that many events on the heap
  * for the whole run, which the garbage collector pays for on the same two cores.
  *
  * <p>Run: {@code java -cp streamll-bench/target/benchmarks.jar
- * dev.streamll.bench.kafka.KafkaThroughput [events, default 200000] [--compression lz4,zstd]
+ * dev.streamll.bench.kafka.KafkaThroughput [events, default 1000000] [--compression lz4,zstd]
  * [--rounds 5] [--warmup 1200000] [--batch 512] [--in-flight 4] [--linger ms, both sides; default
  * the sink's] [--property key=value, both sides, repeatable] [--partitions 6] [--ring 4096]
- * [--journal file|memory] [--profile dir: a JFR recording per worker, with the settings named by
- * {@code -Dbench.jfc}, default {@code profile}] [--bootstrap host:9092]}
+ * [--journal file|memory] [--drain] [--profile dir: a JFR recording per worker, with the settings
+ * named by {@code -Dbench.jfc}, default {@code profile}] [--bootstrap host:9092]}
  */
 public final class KafkaThroughput {
 
   private KafkaThroughput() {}
 
   public static void main(String[] args) throws Exception {
-    int events = 200_000;
+    int events = 1_000_000;
     int warmup = 1_200_000;
     int rounds = 5;
     String bootstrap = null;
