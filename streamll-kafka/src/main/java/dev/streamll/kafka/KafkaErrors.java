@@ -12,6 +12,7 @@ import org.apache.kafka.common.errors.OutOfOrderSequenceException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.RecordBatchTooLargeException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.errors.SslAuthenticationException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
@@ -52,6 +53,17 @@ final class KafkaErrors {
               + " producer.max.in.flight.requests.per.connection=1 (or retries may reorder them)";
     } else if (error instanceof AuthorizationException) {
       message = "not authorized: check the ACLs for the client's principal";
+    } else if (error instanceof SslAuthenticationException) {
+      message =
+          "TLS handshake with the broker failed ("
+              + rootCause(error)
+              + "): the client must trust the broker's certificate (ssl.truststore.location and"
+              + " ssl.truststore.password, or ssl.truststore.type=PEM with"
+              + " ssl.truststore.certificates; not needed for a certificate from a public CA), that"
+              + " certificate must name the host given in bootstrap.servers, and a broker that"
+              + " requires client certificates (ssl.client.auth=required) needs the client's in"
+              + " ssl.keystore.location and ssl.keystore.password. security.protocol is SSL, or"
+              + " SASL_SSL with SASL";
     } else if (error instanceof AuthenticationException) {
       message =
           "authentication failed: check security.protocol, sasl.mechanism and sasl.jaas.config"
@@ -103,6 +115,18 @@ final class KafkaErrors {
       message = "Kafka rejected the batch";
     }
     return new SinkException(name + ": " + message + " [" + kafka + "]", error);
+  }
+
+  /**
+   * The innermost cause, where a TLS failure says what went wrong (an untrusted certificate, a host
+   * name mismatch, an alert from the broker).
+   */
+  private static String rootCause(Throwable error) {
+    Throwable root = error;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root.getClass().getSimpleName() + ": " + root.getMessage();
   }
 
   /** Whether the producer must be replaced before it can send again after {@code error}. */

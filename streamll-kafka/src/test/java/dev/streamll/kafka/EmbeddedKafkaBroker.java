@@ -52,16 +52,25 @@ final class EmbeddedKafkaBroker implements AutoCloseable {
   private final Path dataDir;
   private final Map<String, String> overrides;
   private final Map<String, String> users;
+  private final TlsFiles tls;
+  private final boolean clientCertificates;
   private int port;
+  private int internalPort;
   private int controllerPort;
   private KafkaConfig config;
   private KafkaRaftServer server;
 
   private EmbeddedKafkaBroker(
-      Path dataDir, Map<String, String> overrides, Map<String, String> users) {
+      Path dataDir,
+      Map<String, String> overrides,
+      Map<String, String> users,
+      TlsFiles tls,
+      boolean clientCertificates) {
     this.dataDir = dataDir;
     this.overrides = Map.copyOf(overrides);
     this.users = Map.copyOf(users);
+    this.tls = tls;
+    this.clientCertificates = clientCertificates;
   }
 
   /**
@@ -69,7 +78,7 @@ final class EmbeddedKafkaBroker implements AutoCloseable {
    * as {@code auto.create.topics.enable}.
    */
   static EmbeddedKafkaBroker start(Path dataDir, Map<String, String> overrides) {
-    return start(new EmbeddedKafkaBroker(dataDir, overrides, Map.of()));
+    return start(new EmbeddedKafkaBroker(dataDir, overrides, Map.of(), null, false));
   }
 
   /**
@@ -78,7 +87,16 @@ final class EmbeddedKafkaBroker implements AutoCloseable {
    * #ADMIN_PASSWORD}) is a super user.
    */
   static EmbeddedKafkaBroker startSecured(Path dataDir, Map<String, String> users) {
-    return start(new EmbeddedKafkaBroker(dataDir, Map.of(), users));
+    return start(new EmbeddedKafkaBroker(dataDir, Map.of(), users, null, false));
+  }
+
+  /**
+   * Starts a broker whose client listener speaks TLS with {@code tls}'s broker certificate, and
+   * with {@code clientCertificates} also requires the client's (mutual TLS). A plaintext listener
+   * for the broker itself and for test set-up ({@link #plaintextBootstrapServers}) runs beside it.
+   */
+  static EmbeddedKafkaBroker startTls(Path dataDir, TlsFiles tls, boolean clientCertificates) {
+    return start(new EmbeddedKafkaBroker(dataDir, Map.of(), Map.of(), tls, clientCertificates));
   }
 
   private static EmbeddedKafkaBroker start(EmbeddedKafkaBroker broker) {
@@ -86,6 +104,7 @@ final class EmbeddedKafkaBroker implements AutoCloseable {
     // A free port found now can be taken before the broker binds it: try fresh ports a few times.
     for (int attempt = 0; attempt < 3; attempt++) {
       broker.port = freePort();
+      broker.internalPort = freePort();
       broker.controllerPort = freePort();
       try {
         broker.startServer();
@@ -100,6 +119,11 @@ final class EmbeddedKafkaBroker implements AutoCloseable {
 
   String bootstrapServers() {
     return "localhost:" + port;
+  }
+
+  /** The listener without TLS: the client listener, or beside a TLS one the internal listener. */
+  String plaintextBootstrapServers() {
+    return "localhost:" + (tls == null ? port : internalPort);
   }
 
   /**
@@ -138,6 +162,9 @@ final class EmbeddedKafkaBroker implements AutoCloseable {
     if (!users.isEmpty()) {
       secure(props);
     }
+    if (tls != null) {
+      tls(props);
+    }
     props.putAll(overrides);
     config = KafkaConfig.fromProps(props, false);
     format();
@@ -172,6 +199,31 @@ final class EmbeddedKafkaBroker implements AutoCloseable {
     // The controller listener is plaintext inside this JVM: its ANONYMOUS principal is trusted.
     props.put("super.users", "User:admin;User:ANONYMOUS");
     props.put("allow.everyone.if.no.acl.found", "false");
+  }
+
+  private void tls(Properties props) {
+    props.put(
+        "listeners",
+        "SSL://localhost:"
+            + port
+            + ",INTERNAL://localhost:"
+            + internalPort
+            + ",CONTROLLER://localhost:"
+            + controllerPort);
+    props.put(
+        "advertised.listeners",
+        "SSL://localhost:" + port + ",INTERNAL://localhost:" + internalPort);
+    props.put("inter.broker.listener.name", "INTERNAL");
+    props.put("listener.security.protocol.map", "SSL:SSL,INTERNAL:PLAINTEXT,CONTROLLER:PLAINTEXT");
+    String ssl = "listener.name.ssl.";
+    props.put(ssl + "ssl.keystore.type", "PKCS12");
+    props.put(ssl + "ssl.keystore.location", tls.brokerKeystore().toString());
+    props.put(ssl + "ssl.keystore.password", TlsFiles.PASSWORD);
+    props.put(ssl + "ssl.key.password", TlsFiles.PASSWORD);
+    props.put(ssl + "ssl.truststore.type", "PKCS12");
+    props.put(ssl + "ssl.truststore.location", tls.brokerTruststore().toString());
+    props.put(ssl + "ssl.truststore.password", TlsFiles.PASSWORD);
+    props.put(ssl + "ssl.client.auth", clientCertificates ? "required" : "none");
   }
 
   /** Client properties for {@code user} on a secured broker; empty for a plaintext one. */
@@ -242,7 +294,7 @@ final class EmbeddedKafkaBroker implements AutoCloseable {
 
   Admin admin() {
     Map<String, Object> props = new LinkedHashMap<>();
-    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, plaintextBootstrapServers());
     props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000);
     props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
     props.putAll(clientSecurity("admin", ADMIN_PASSWORD));
