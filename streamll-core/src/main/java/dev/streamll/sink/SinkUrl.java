@@ -7,12 +7,19 @@ import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * A sink or source address such as {@code redis://user:secret@host:6379/0?stream=events}, parsed
  * once. {@link #toString()} and {@link #redacted()} never show the password.
  */
 public final class SinkUrl {
+  private static final Pattern USER_PASSWORD = Pattern.compile("(//[^/@:?#]*:)[^@/?#]*@");
+  private static final Pattern SECRET_OPTION =
+      Pattern.compile(
+          "([?&][^=&#]*(?:password|secret|token|credential|jaas)[^=&#]*=)[^&#]*",
+          Pattern.CASE_INSENSITIVE);
+
   private final String raw;
   private final URI uri;
   private final String scheme;
@@ -95,9 +102,17 @@ public final class SinkUrl {
     return URLDecoder.decode(text, StandardCharsets.UTF_8);
   }
 
-  /** The URL as given, with any password replaced by {@code ***}. */
+  /**
+   * The URL as given, with {@code ***} for the password of the user part and for the value of every
+   * option whose name says it holds a secret: {@code password}, {@code secret}, {@code token},
+   * {@code credential} or {@code jaas} (a JAAS configuration carries its password inline), in any
+   * case — {@code kafka.ssl.truststore.password}, {@code kafka.sasl.jaas.config}, {@code
+   * truststore_password}. URLs end up in error messages, logs and health reports.
+   */
   public static String redact(String url) {
-    return url.replaceAll("(//[^/@:?#]*:)[^@/?#]*@", "$1***@");
+    return SECRET_OPTION
+        .matcher(USER_PASSWORD.matcher(url).replaceAll("$1***@"))
+        .replaceAll("$1***");
   }
 
   public String scheme() {

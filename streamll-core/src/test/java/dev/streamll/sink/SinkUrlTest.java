@@ -25,6 +25,28 @@ class SinkUrlTest {
   }
 
   @Test
+  void valuesOfOptionsThatCarrySecretsAreRedacted() {
+    String url =
+        "kafka://b1:9093/events?kafka.security.protocol=SASL_SSL"
+            + "&kafka.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule"
+            + "%20required%20username%3D%22app%22%20password%3D%22p4ss%22%3B"
+            + "&kafka.ssl.truststore.password=tr5st&kafka.ssl.key.password=k3y"
+            + "&consumer.sasl.oauthbearer.client.credentials.client.secret=0auth"
+            + "&truststore_password=amqp5&producer.linger.ms=5";
+
+    String redacted = SinkUrl.parse(url).redacted();
+
+    assertThat(redacted)
+        .doesNotContain("p4ss", "tr5st", "k3y", "0auth", "amqp5", "PlainLoginModule")
+        .contains("kafka.ssl.truststore.password=***")
+        .contains("kafka.sasl.jaas.config=***")
+        .contains("kafka.security.protocol=SASL_SSL")
+        .contains("producer.linger.ms=5");
+    assertThatThrownBy(() -> SinkUrl.parse("kafka//b1:9093/t?kafka.ssl.truststore.password=tr5st"))
+        .hasMessageNotContaining("tr5st");
+  }
+
+  @Test
   void rawTemplateBracesAreAcceptedInOptions() {
     SinkUrl url = SinkUrl.parse("redis://localhost:6379?stream=llm:{module_name}:{event_type}");
 

@@ -1,5 +1,6 @@
 package dev.streamll.kafka;
 
+import dev.streamll.testing.TlsFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;

@@ -10,6 +10,7 @@ import dev.streamll.StreamllConfig;
 import dev.streamll.event.EventCodec;
 import dev.streamll.event.StreamllEvent;
 import dev.streamll.sink.SinkException;
+import dev.streamll.testing.TlsFiles;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

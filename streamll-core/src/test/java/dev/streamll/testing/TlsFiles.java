@@ -1,4 +1,4 @@
-package dev.streamll.kafka;
+package dev.streamll.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,11 +13,12 @@ import java.util.concurrent.TimeUnit;
  * (nothing to download): a broker certificate for {@code localhost} and {@code 127.0.0.1}, a client
  * certificate, and for each side a PKCS12 truststore holding the other side's certificate.
  */
-record TlsFiles(
+public record TlsFiles(
     Path brokerKeystore, Path brokerTruststore, Path clientKeystore, Path clientTruststore) {
-  static final String PASSWORD = "streamll-test";
+  public static final String PASSWORD = "streamll-test";
 
-  static TlsFiles create(Path directory) {
+  /** Makes the files in {@code directory}, which must exist. */
+  public static TlsFiles create(Path directory) {
     TlsFiles files =
         new TlsFiles(
             directory.resolve("broker.p12"),
