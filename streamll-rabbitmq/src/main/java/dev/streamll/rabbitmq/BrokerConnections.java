@@ -32,9 +32,9 @@ final class BrokerConnections {
     factory.setRequestedHeartbeat(s.heartbeatSeconds());
     if (s.tls()) {
       try {
-        // The JVM's default trust store plus host name checks: the same trust a browser gives the
-        // public CAs behind Amazon MQ and CloudAMQP endpoints.
-        factory.useSslProtocol(SSLContext.getDefault());
+        // Without a truststore option, the JVM's default trust: the same trust a browser gives the
+        // public CAs behind Amazon MQ and CloudAMQP endpoints. Host names are checked either way.
+        factory.useSslProtocol(s.trust() != null ? s.trust() : SSLContext.getDefault());
       } catch (NoSuchAlgorithmException e) {
         throw new SinkException(s.redactedUrl() + ": this JVM has no TLS support: " + e, e);
       }

@@ -129,16 +129,20 @@ final class BrokerErrors {
           + " — check host, port and firewalls"
           + (s.tls() ? " (amqps:// needs the broker's TLS port, usually 5671)" : "");
     }
-    if (root instanceof SSLException) {
+    if (causedBy(error, SSLException.class)) {
       return where
           + ": TLS with "
           + s.host()
           + ":"
           + s.port()
           + " failed ("
-          + root.getMessage()
-          + ") — the broker's certificate must be trusted by the JVM (javax.net.ssl.trustStore)"
-          + " and match the host name; use amqp:// only for a plain-text port";
+          + describe(root)
+          + ") — the broker's certificate must be trusted ("
+          + (s.trust() != null
+              ? "by the file in option 'truststore'"
+              : "by the JVM's default trust store, or by a file given as option"
+                  + " truststore=/path/to/ca.p12 with truststore_password")
+          + ") and name the host in the URL; use amqp:// only for a plain-text port";
     }
     return where + ": " + describe(error);
   }
@@ -152,6 +156,19 @@ final class BrokerErrors {
     Throwable root = rootCause(error);
     String message = root.getMessage();
     return message == null ? root.getClass().getSimpleName() + " (connection closed)" : message;
+  }
+
+  /**
+   * Whether {@code type} is anywhere in the chain: a TLS failure's root is often not an {@link
+   * SSLException} but what the handshake tripped over (a certificate path that does not validate).
+   */
+  private static boolean causedBy(Throwable error, Class<? extends Throwable> type) {
+    for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (type.isInstance(t)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static Throwable rootCause(Throwable error) {

@@ -3,8 +3,10 @@ package dev.streamll.rabbitmq;
 import dev.streamll.sink.SinkUrl;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.Set;
 import java.util.TreeSet;
+import javax.net.ssl.SSLContext;
 
 /**
  * What an {@code amqp://user:pass@host:port/vhost?option=value} URL says, checked once. An empty
@@ -15,6 +17,8 @@ import java.util.TreeSet;
  * @param declare whether to declare the exchange (and queue) or only check that it exists
  * @param queue a queue to declare and bind with {@code binding}, or null
  * @param binding the binding pattern for {@code queue} (sink) or the temporary queue (source)
+ * @param trust the TLS context built from the {@code truststore} option, or null for the JVM's
+ *     default trust
  */
 record RabbitMqSettings(
     String scheme,
@@ -31,6 +35,7 @@ record RabbitMqSettings(
     String binding,
     int connectTimeoutMillis,
     int heartbeatSeconds,
+    SSLContext trust,
     String redactedUrl) {
 
   static final String DEFAULT_EXCHANGE = "streamll_events";
@@ -43,9 +48,17 @@ record RabbitMqSettings(
           "queue_type",
           "binding",
           "connect_timeout_ms",
-          "heartbeat");
+          "heartbeat",
+          "truststore",
+          "truststore_password");
   static final Set<String> SOURCE_OPTIONS =
-      Set.of("exchange", "binding", "connect_timeout_ms", "heartbeat");
+      Set.of(
+          "exchange",
+          "binding",
+          "connect_timeout_ms",
+          "heartbeat",
+          "truststore",
+          "truststore_password");
 
   /**
    * Reads {@code url}, accepting only {@code allowed} options.
@@ -114,6 +127,25 @@ record RabbitMqSettings(
       throw new IllegalArgumentException(
           "option 'heartbeat' must be 0 (off) to 65535 seconds, was " + heartbeat);
     }
+    String truststore = url.option("truststore", null);
+    if (truststore == null && url.option("truststore_password", null) != null) {
+      throw new IllegalArgumentException(
+          "option 'truststore_password' in "
+              + url.redacted()
+              + " has no 'truststore' to open; add truststore=/path/to/ca.p12 or leave the password"
+              + " out");
+    }
+    if (truststore != null && !tls) {
+      throw new IllegalArgumentException(
+          "option 'truststore' in "
+              + url.redacted()
+              + " applies to TLS connections: use amqps:// (port 5671 by default)");
+    }
+    SSLContext trust =
+        truststore == null
+            ? null
+            : TrustStores.load(
+                Path.of(truststore), url.option("truststore_password", null), url.redacted());
     return new RabbitMqSettings(
         url.scheme(),
         host,
@@ -129,6 +161,7 @@ record RabbitMqSettings(
         binding,
         (int) connectTimeout,
         (int) heartbeat,
+        trust,
         url.redacted());
   }
 

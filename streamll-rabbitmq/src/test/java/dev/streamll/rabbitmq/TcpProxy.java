@@ -10,6 +10,7 @@ import java.net.SocketException;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ServerSocketFactory;
 
 /**
  * A TCP forwarder in the test JVM that can cut every live connection and refuse new ones for a
@@ -30,9 +31,17 @@ final class TcpProxy implements AutoCloseable {
   private volatile boolean closed;
 
   TcpProxy(String targetHost, int targetPort) throws IOException {
+    this(targetHost, targetPort, ServerSocketFactory.getDefault());
+  }
+
+  /**
+   * A proxy whose listening side comes from {@code listeners}: an {@code SSLServerSocketFactory}
+   * makes it a TLS endpoint in front of a plain-text broker.
+   */
+  TcpProxy(String targetHost, int targetPort, ServerSocketFactory listeners) throws IOException {
     this.targetHost = targetHost;
     this.targetPort = targetPort;
-    this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    this.server = listeners.createServerSocket(0, 50, InetAddress.getLoopbackAddress());
     this.acceptor = new Thread(this::acceptLoop, "tcp-proxy-accept");
     acceptor.setDaemon(true);
     acceptor.start();
