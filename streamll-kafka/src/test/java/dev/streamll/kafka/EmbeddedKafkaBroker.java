@@ -4,6 +4,8 @@ import dev.streamll.testing.TlsFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -120,6 +122,24 @@ final class EmbeddedKafkaBroker implements AutoCloseable {
 
   String bootstrapServers() {
     return "localhost:" + port;
+  }
+
+  /**
+   * A {@code kafka://} URL for {@code topic} on this broker carrying {@code properties} as {@code
+   * kafka.}-prefixed options, as a user writes security settings into a URL.
+   */
+  String url(String topic, Map<String, String> properties) {
+    StringBuilder url = new StringBuilder("kafka://" + bootstrapServers() + "/" + topic);
+    char separator = '?';
+    for (Map.Entry<String, String> property : properties.entrySet()) {
+      url.append(separator)
+          .append("kafka.")
+          .append(property.getKey())
+          .append('=')
+          .append(URLEncoder.encode(property.getValue(), StandardCharsets.UTF_8));
+      separator = '&';
+    }
+    return url.toString();
   }
 
   /** The listener without TLS: the client listener, or beside a TLS one the internal listener. */

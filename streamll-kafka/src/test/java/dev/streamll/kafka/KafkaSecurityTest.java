@@ -66,19 +66,7 @@ class KafkaSecurityTest {
   @Test
   void tailingWithoutReadAclsIsReportedToo() {
     Map<String, String> alice = broker.clientSecurity("alice", "alice-secret");
-    StringBuilder url = new StringBuilder("kafka://" + broker.bootstrapServers() + "/" + topic);
-    char separator = '?';
-    for (Map.Entry<String, String> property : alice.entrySet()) {
-      url.append(separator)
-          .append("kafka.")
-          .append(property.getKey())
-          .append('=')
-          .append(
-              java.net.URLEncoder.encode(
-                  property.getValue(), java.nio.charset.StandardCharsets.UTF_8));
-      separator = '&';
-    }
-    try (EventSource source = KafkaSinkTest.openSource(url.toString())) {
+    try (EventSource source = KafkaSinkTest.openSource(broker.url(topic, alice))) {
       assertThatThrownBy(() -> source.read(false, event -> true))
           .isInstanceOf(SinkException.class)
           .hasMessageContaining("not authorized for topic '" + topic + "'");

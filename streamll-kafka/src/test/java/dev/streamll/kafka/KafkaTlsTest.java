@@ -11,8 +11,6 @@ import dev.streamll.event.EventCodec;
 import dev.streamll.event.StreamllEvent;
 import dev.streamll.sink.SinkException;
 import dev.streamll.testing.TlsFiles;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -70,17 +68,8 @@ class KafkaTlsTest {
   void theDocumentedTruststorePropertiesInTheUrlDeliverEveryEvent() {
     String topic = EmbeddedKafkaBroker.uniqueTopic("tls");
     serverTls.createTopic(topic, 3, Map.of());
-    StringBuilder url = new StringBuilder("kafka://" + serverTls.bootstrapServers() + "/" + topic);
-    char separator = '?';
-    for (Map.Entry<String, String> property : trustTheBroker().entrySet()) {
-      url.append(separator)
-          .append("kafka.")
-          .append(property.getKey())
-          .append('=')
-          .append(URLEncoder.encode(property.getValue(), StandardCharsets.UTF_8));
-      separator = '&';
-    }
-    assertEveryEventArrives(serverTls, topic, SinkConfig.of(url.toString()));
+    assertEveryEventArrives(
+        serverTls, topic, SinkConfig.of(serverTls.url(topic, trustTheBroker())));
   }
 
   @Test

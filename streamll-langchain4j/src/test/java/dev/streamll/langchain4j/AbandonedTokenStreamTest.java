@@ -13,11 +13,8 @@ import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
 import dev.langchain4j.service.IllegalConfigurationException;
 import dev.langchain4j.service.TokenStream;
 import dev.streamll.Streamll;
-import dev.streamll.StreamllConfig;
 import dev.streamll.event.StreamllEvent;
-import dev.streamll.sink.EncodedEvent;
 import dev.streamll.testing.CollectingSink;
-import dev.streamll.testing.EventSchema;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,7 +22,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
@@ -41,7 +37,7 @@ import org.junit.jupiter.api.Test;
  * expected event arrives, with a deadline; they never sleep.
  */
 class AbandonedTokenStreamTest {
-  private static final List<String> WORDS = List.of("The ", "journal ", "keeps ", "events.");
+  private static final List<String> WORDS = RecordingStreamll.WORDS;
 
   interface Assistant {
     TokenStream chat(String question);
@@ -51,7 +47,8 @@ class AbandonedTokenStreamTest {
     String ask(String question);
   }
 
-  private final CollectingSink sink = new CollectingSink("collect");
+  private RecordingStreamll recording;
+  private CollectingSink sink;
   private ExecutorService modelThread;
   private Streamll streamll;
   private StreamllLangChain4j instrumentation;
@@ -59,8 +56,10 @@ class AbandonedTokenStreamTest {
 
   @BeforeEach
   void setUp() {
-    modelThread = Executors.newSingleThreadExecutor(r -> new Thread(r, "model-callbacks"));
-    streamll = Streamll.create(StreamllConfig.builder().sink(sink).inMemoryJournal().build());
+    recording = new RecordingStreamll();
+    sink = recording.sink;
+    modelThread = recording.modelThread;
+    streamll = recording.streamll;
     instrumentation = StreamllLangChain4j.create(streamll);
     assistant =
         instrumentation
@@ -71,9 +70,7 @@ class AbandonedTokenStreamTest {
 
   @AfterEach
   void tearDown() throws InterruptedException {
-    streamll.close();
-    modelThread.shutdownNow();
-    assertThat(modelThread.awaitTermination(5, TimeUnit.SECONDS)).isTrue();
+    recording.close();
   }
 
   @Test
@@ -290,16 +287,10 @@ class AbandonedTokenStreamTest {
   }
 
   private List<StreamllEvent> events() {
-    assertThat(streamll.flush(Duration.ofSeconds(10)).complete()).isTrue();
-    for (EncodedEvent encoded : sink.confirmed()) {
-      EventSchema.assertValid(encoded.json());
-    }
-    return sink.events();
+    return recording.events();
   }
 
   private static List<String> shape(List<StreamllEvent> events) {
-    return events.stream()
-        .map(e -> e.operation() + ":" + e.eventType())
-        .collect(Collectors.toList());
+    return RecordingStreamll.shape(events);
   }
 }

@@ -17,11 +17,8 @@ import dev.langchain4j.rag.query.Query;
 import dev.langchain4j.service.TokenStream;
 import dev.streamll.Span;
 import dev.streamll.Streamll;
-import dev.streamll.StreamllConfig;
 import dev.streamll.event.StreamllEvent;
-import dev.streamll.sink.EncodedEvent;
 import dev.streamll.testing.CollectingSink;
-import dev.streamll.testing.EventSchema;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +32,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class StreamllLangChain4jTest {
-  private static final List<String> WORDS = List.of("The ", "journal ", "keeps ", "events.");
+  private static final List<String> WORDS = RecordingStreamll.WORDS;
 
   interface Assistant {
     TokenStream chat(String question);
@@ -75,35 +72,30 @@ class StreamllLangChain4jTest {
     }
   }
 
-  private final CollectingSink sink = new CollectingSink("collect");
+  private RecordingStreamll recording;
+  private CollectingSink sink;
   private ExecutorService modelThread;
   private Streamll streamll;
 
   @BeforeEach
   void setUp() {
-    modelThread = Executors.newSingleThreadExecutor(r -> new Thread(r, "model-callbacks"));
-    streamll = Streamll.create(StreamllConfig.builder().sink(sink).inMemoryJournal().build());
+    recording = new RecordingStreamll();
+    sink = recording.sink;
+    modelThread = recording.modelThread;
+    streamll = recording.streamll;
   }
 
   @AfterEach
   void tearDown() throws InterruptedException {
-    streamll.close();
-    modelThread.shutdownNow();
-    assertThat(modelThread.awaitTermination(5, TimeUnit.SECONDS)).isTrue();
+    recording.close();
   }
 
   private List<StreamllEvent> events() {
-    assertThat(streamll.flush(Duration.ofSeconds(10)).complete()).isTrue();
-    for (EncodedEvent encoded : sink.confirmed()) {
-      EventSchema.assertValid(encoded.json());
-    }
-    return sink.events();
+    return recording.events();
   }
 
   private static List<String> shape(List<StreamllEvent> events) {
-    return events.stream()
-        .map(e -> e.operation() + ":" + e.eventType())
-        .collect(Collectors.toList());
+    return RecordingStreamll.shape(events);
   }
 
   private static StreamllEvent find(List<StreamllEvent> events, String operation, String type) {

@@ -6,6 +6,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import javax.net.ssl.SSLContext;
 
 /**
@@ -39,18 +41,6 @@ record RabbitMqSettings(
     String redactedUrl) {
 
   static final String DEFAULT_EXCHANGE = "streamll_events";
-  static final Set<String> SINK_OPTIONS =
-      Set.of(
-          "exchange",
-          "declare",
-          "routing_key",
-          "queue",
-          "queue_type",
-          "binding",
-          "connect_timeout_ms",
-          "heartbeat",
-          "truststore",
-          "truststore_password");
   static final Set<String> SOURCE_OPTIONS =
       Set.of(
           "exchange",
@@ -59,6 +49,10 @@ record RabbitMqSettings(
           "heartbeat",
           "truststore",
           "truststore_password");
+  static final Set<String> SINK_OPTIONS =
+      Stream.concat(
+              SOURCE_OPTIONS.stream(), Stream.of("declare", "routing_key", "queue", "queue_type"))
+          .collect(Collectors.toUnmodifiableSet());
 
   /**
    * Reads {@code url}, accepting only {@code allowed} options.
