@@ -246,7 +246,8 @@ final class ReplayCommand implements Callable<Integer> {
       long total = -1;
       if (events instanceof JournalEventSource journal) {
         journal.startAt(start);
-        total = journal.nextSequence() - Math.max(start, journal.firstSequence());
+        Sources.skipOlderThan(journal, latest(fromTime, selection.since()));
+        total = journal.nextSequence() - Math.max(journal.startSequence(), journal.firstSequence());
       }
       this.progress =
           new ProgressBar(spec.commandLine().getErr(), context.interactive(), Math.max(-1, total));
@@ -384,6 +385,14 @@ final class ReplayCommand implements Callable<Integer> {
       }
       return text.toString();
     }
+  }
+
+  /** The later of two optional times, or null when both are. */
+  private static Instant latest(Instant a, Instant b) {
+    if (a == null || b == null) {
+      return a == null ? b : a;
+    }
+    return a.isAfter(b) ? a : b;
   }
 
   private static String describe(Throwable e) {

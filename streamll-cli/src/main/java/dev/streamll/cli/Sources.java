@@ -5,6 +5,7 @@ import dev.streamll.cli.journal.JournalEventSourceProvider;
 import dev.streamll.sink.SinkUrl;
 import dev.streamll.source.EventSource;
 import dev.streamll.source.EventSourceProvider;
+import java.time.Instant;
 import java.util.ServiceLoader;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
@@ -42,6 +43,16 @@ final class Sources {
       return provider.open(url);
     } catch (IllegalArgumentException e) {
       throw CliException.usage(e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Lets a journal source skip, by its time index, the records older than {@code since}, which the
+   * command's filter would drop anyway; other sources read from their start.
+   */
+  static void skipOlderThan(EventSource events, Instant since) {
+    if (since != null && events instanceof JournalEventSource journal) {
+      journal.skipOlderThan(since);
     }
   }
 

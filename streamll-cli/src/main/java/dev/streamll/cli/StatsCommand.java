@@ -101,6 +101,7 @@ final class StatsCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     long[] invalid = {0};
     try (EventSource events = Sources.open(source, context)) {
+      Sources.skipOlderThan(events, selection.since());
       events.read(
           false,
           encoded -> {

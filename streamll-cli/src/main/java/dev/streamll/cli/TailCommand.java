@@ -68,6 +68,7 @@ final class TailCommand implements Callable<Integer> {
     Printer printer = new Printer(out, err, json, context.color());
     long[] shown = {0};
     try (EventSource events = Sources.open(source, context)) {
+      Sources.skipOlderThan(events, selection.since());
       events.read(
           follow,
           encoded -> {

@@ -13,6 +13,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 
 /**
  * Reads a journal as an {@link EventSource}: every committed record from a start sequence on, and
@@ -23,6 +24,11 @@ public final class JournalEventSource implements EventSource {
   // Bounds how long close() or an interrupt waits; the journal wakes the reader on each commit.
   private static final Duration FOLLOW_WAIT = Duration.ofMillis(200);
   private static final int BATCH = 256;
+
+  /**
+   * How far out of time order events may be appended and still be found by {@link #skipOlderThan}.
+   */
+  public static final Duration SEEK_MARGIN = Duration.ofMinutes(1);
 
   private final String name;
   private final Journal journal;
@@ -68,6 +74,27 @@ public final class JournalEventSource implements EventSource {
   /** Starts the next {@link #read} at {@code sequence} instead of the first retained record. */
   public void startAt(long sequence) {
     this.startSequence = sequence;
+  }
+
+  /**
+   * Moves the start of the next {@link #read} forward, never back, past records the journal's time
+   * index shows to be older than {@code time} minus {@link #SEEK_MARGIN}, so that {@code --since}
+   * on a large journal does not read it all. The caller still filters by time: this only skips what
+   * it would have dropped. Records are in append order and their timestamps are the events' own,
+   * which several threads set a little before appending; the margin covers that disorder. An event
+   * stamped more than the margin earlier than records appended before it may be skipped.
+   */
+  public void skipOlderThan(Instant time) {
+    if (journal instanceof FileJournal file) {
+      Instant bound = time.minus(SEEK_MARGIN);
+      long micros = bound.getEpochSecond() * 1_000_000L + bound.getNano() / 1_000;
+      startSequence = Math.max(startSequence, file.sequenceAtOrAfter(micros));
+    }
+  }
+
+  /** Where the next {@link #read} starts. */
+  public long startSequence() {
+    return startSequence;
   }
 
   /** The lowest sequence still retained. */
