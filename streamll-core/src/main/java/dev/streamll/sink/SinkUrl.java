@@ -17,7 +17,8 @@ public final class SinkUrl {
   private static final Pattern USER_PASSWORD = Pattern.compile("(//[^/@:?#]*:)[^@/?#]*@");
   private static final Pattern SECRET_OPTION =
       Pattern.compile(
-          "([?&][^=&#]*(?:password|secret|token|credential|jaas)[^=&#]*=)[^&#]*",
+          "([?&](?:[^=&#]*[._-])?(?:password|secret|token|credentials?|jaas|api[._-]?key)(?:[._-][^=&#]*)?=)"
+              + "[^&#]*",
           Pattern.CASE_INSENSITIVE);
 
   private final String raw;
@@ -104,10 +105,11 @@ public final class SinkUrl {
 
   /**
    * The URL as given, with {@code ***} for the password of the user part and for the value of every
-   * option whose name says it holds a secret: {@code password}, {@code secret}, {@code token},
-   * {@code credential} or {@code jaas} (a JAAS configuration carries its password inline), in any
-   * case — {@code kafka.ssl.truststore.password}, {@code kafka.sasl.jaas.config}, {@code
-   * truststore_password}. URLs end up in error messages, logs and health reports.
+   * option with a name part (between {@code .}, {@code _} or {@code -}) that says it holds a
+   * secret: {@code password}, {@code secret}, {@code token}, {@code credential(s)}, {@code apikey}
+   * or {@code jaas} (a JAAS configuration carries its password inline), in any case — {@code
+   * kafka.ssl.truststore.password}, {@code kafka.sasl.jaas.config}, {@code truststore_password},
+   * but not {@code tokens}. URLs end up in error messages, logs and health reports.
    */
   public static String redact(String url) {
     return SECRET_OPTION

@@ -42,6 +42,10 @@ class SinkUrlTest {
         .contains("kafka.sasl.jaas.config=***")
         .contains("kafka.security.protocol=SASL_SSL")
         .contains("producer.linger.ms=5");
+    assertThat(SinkUrl.parse("terminal:?tokens=false").redacted())
+        .isEqualTo("terminal:?tokens=false");
+    assertThat(SinkUrl.parse("redis://h:6379?stream=s&access_token=t0k&api-key=x").redacted())
+        .isEqualTo("redis://h:6379?stream=s&access_token=***&api-key=***");
     assertThatThrownBy(() -> SinkUrl.parse("kafka//b1:9093/t?kafka.ssl.truststore.password=tr5st"))
         .hasMessageNotContaining("tr5st");
   }
