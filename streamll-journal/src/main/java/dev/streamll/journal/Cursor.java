@@ -15,6 +15,10 @@ public interface Cursor {
   /**
    * Durably records that every record below {@code nextSequence} is done. Moving backwards is
    * ignored: a cursor only moves forward (except when {@link FullPolicy#DROP_OLDEST} moves it).
+   * After {@link Journal#deleteCursor} deleted this cursor, commits are ignored.
+   *
+   * @throws JournalException if the position cannot be written (the cursor stays where it was), or
+   *     the journal is closed
    */
   void commit(long nextSequence);
 

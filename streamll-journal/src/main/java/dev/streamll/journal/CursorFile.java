@@ -5,10 +5,12 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.function.Consumer;
 import java.util.zip.CRC32C;
 
 /**
@@ -128,17 +130,38 @@ final class CursorFile {
     return (int) crc.getValue();
   }
 
+  /** Forces a directory, so that a file created or deleted in it stays so after a power loss. */
+  static void forceDirectory(Path directory, Consumer<Path> forced) throws IOException {
+    try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
+      channel.force(true);
+    }
+    forced.accept(directory);
+  }
+
   /**
    * Writes one cursor's states into its file, alternating slots. It opens the file on the first
    * write and again after {@link #close()}; not thread-safe (the cursor serialises its commits).
+   *
+   * <p>When it creates the file and {@code durableCreation} is set, its first write forces the file
+   * and then its directory, whatever {@code force} says: a cursor file lost to a power loss would
+   * make its owner start over at its initial position, past records it has not delivered.
    */
   static final class Writer implements Closeable {
     private final Path file;
+    private final boolean durableCreation;
+    private final Consumer<Path> forced;
     private FileChannel channel;
     private long generation;
+    private boolean creationUnforced;
 
     Writer(Path file) {
+      this(file, false, path -> {});
+    }
+
+    Writer(Path file, boolean durableCreation, Consumer<Path> forced) {
       this.file = file;
+      this.durableCreation = durableCreation;
+      this.forced = forced;
     }
 
     void write(State state, boolean force) throws IOException {
@@ -153,16 +176,31 @@ final class CursorFile {
       while (out.hasRemaining()) {
         channel.write(out, offset + out.position());
       }
-      if (force) {
+      if (force || creationUnforced) {
         channel.force(false);
+        forced.accept(file);
+      }
+      if (creationUnforced) {
+        forceDirectory(file.toAbsolutePath().getParent(), forced);
+        creationUnforced = false;
       }
       generation = next;
     }
 
     private void open() throws IOException {
-      FileChannel opened =
-          FileChannel.open(
-              file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+      FileChannel opened;
+      try {
+        opened =
+            FileChannel.open(
+                file,
+                StandardOpenOption.CREATE_NEW,
+                StandardOpenOption.READ,
+                StandardOpenOption.WRITE);
+        // Stays set until a write forced the file and its directory, across a failed write.
+        creationUnforced |= durableCreation;
+      } catch (FileAlreadyExistsException e) {
+        opened = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+      }
       try {
         int size = (int) Math.min(opened.size(), SLOT_STRIDE + SLOT_SIZE);
         ByteBuffer existing = ByteBuffer.allocate(size);

@@ -1,23 +1,32 @@
 package dev.streamll.journal;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
  * A {@link Cursor} of a {@link FileJournal}, persisted in its {@link CursorFile} on every commit
  * (kept open between commits).
+ *
+ * <p>Locking: the cursor's monitor serialises its writes, deletion and the closing of its file. The
+ * journal's monitor, which {@link FileJournal#deleteCursor} and {@link FileJournal#close} hold
+ * while they wait for this one, is never taken while this one is held.
  */
 final class FileCursor implements Cursor {
   private final FileJournal journal;
   private final String name;
+  private final Path file;
   private final CursorFile.Writer writer;
   private volatile long position;
   private volatile long dropped;
+  private boolean deleted;
 
   FileCursor(FileJournal journal, String name, Path file, long position, long dropped) {
     this.journal = journal;
     this.name = name;
-    this.writer = new CursorFile.Writer(file);
+    this.file = file;
+    this.writer =
+        new CursorFile.Writer(file, journal.forcesCursorCreation(), journal::cursorForced);
     this.position = position;
     this.dropped = dropped;
   }
@@ -39,9 +48,18 @@ final class FileCursor implements Cursor {
 
   @Override
   public void commit(long nextSequence) {
+    if (nextSequence <= position) {
+      return;
+    }
+    if (journal.isClosed()) {
+      throw journal.closedCursor(name, nextSequence);
+    }
+    // Before taking this cursor's monitor: a read-only journal takes its own monitor to find its
+    // end.
+    long limit = journal.nextSequence();
     synchronized (this) {
-      long target = Math.min(nextSequence, journal.nextSequence());
-      if (target <= position) {
+      long target = Math.min(nextSequence, limit);
+      if (deleted || target <= position) {
         return;
       }
       persist(target, dropped);
@@ -52,7 +70,7 @@ final class FileCursor implements Cursor {
 
   /** Moves the cursor past records that {@link FullPolicy#DROP_OLDEST} is deleting. */
   synchronized long dropBefore(long end) {
-    if (position >= end) {
+    if (deleted || position >= end) {
       return 0;
     }
     long lost = end - position;
@@ -62,22 +80,46 @@ final class FileCursor implements Cursor {
     return lost;
   }
 
+  /** Writes the state under the journal's fsync policy. */
   synchronized void persist(long newPosition, long newDropped) {
+    write(newPosition, newDropped, journal.forceCursors());
+  }
+
+  /** Writes the state and forces it to the device whatever the fsync policy. */
+  synchronized void persistForced(long newPosition, long newDropped) {
+    write(newPosition, newDropped, true);
+  }
+
+  private void write(long newPosition, long newDropped, boolean force) {
+    if (journal.isClosed()) {
+      // The journal no longer owns its directory: another process may own this file by now.
+      throw journal.closedCursor(name, newPosition);
+    }
     try {
-      writer.write(new CursorFile.State(newPosition, newDropped), journal.forceCursors());
-      if (journal.isClosed()) {
-        closeFile();
-      }
+      writer.write(new CursorFile.State(newPosition, newDropped), force);
     } catch (IOException e) {
       closeFile();
       throw journal.cursorFailure(name, e);
     }
+    if (journal.isClosed()) {
+      // Closed while this write ran: close may already have passed this cursor.
+      closeFile();
+    }
   }
 
   /**
-   * Closes the cursor's file; a later commit opens it again (a forwarder may still confirm a batch
-   * while the journal closes).
+   * Deletes the cursor's file, after a commit in flight; later commits of this object are ignored,
+   * so they can never bring the file back.
+   *
+   * @throws IOException if the file cannot be deleted (the cursor is then still in place)
    */
+  synchronized void delete() throws IOException {
+    closeFile();
+    Files.deleteIfExists(file);
+    deleted = true;
+  }
+
+  /** Closes the cursor's file. A failed write closes it too, and the next commit opens it again. */
   synchronized void closeFile() {
     try {
       writer.close();

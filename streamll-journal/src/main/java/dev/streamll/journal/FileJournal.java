@@ -24,6 +24,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -501,7 +502,22 @@ public final class FileJournal implements Journal {
           state = new CursorFile.State(first, 0);
         }
         long position = Math.max(first, Math.min(state.position(), appendedEnd));
-        cursors.put(name, new FileCursor(this, name, entry, position, state.dropped()));
+        FileCursor cursor = new FileCursor(this, name, entry, position, state.dropped());
+        cursors.put(name, cursor);
+        if (state.position() > appendedEnd) {
+          // Records were lost after the cursor passed them (a power loss cut the tail): new
+          // records will take their sequences. Recorded now, and forced, or the next restart would
+          // read the old position again and skip them.
+          log.warn(
+              "journal {}: cursor '{}' was at sequence {}, past the recovered end {}; it is pulled"
+                  + " back to {}",
+              directory,
+              name,
+              state.position(),
+              appendedEnd,
+              position);
+          cursor.persistForced(position, state.dropped());
+        }
       }
     }
   }
@@ -854,6 +870,10 @@ public final class FileJournal implements Journal {
       while (tailProbe.read(4096, (sequence, timestamp, payload) -> {}) > 0) {
         // keep reading until the tail
       }
+      if (closed) {
+        // Asked after (or while) closing: answer, but keep no file open.
+        tailProbe.close();
+      }
       return tailProbe.position();
     }
   }
@@ -1040,31 +1060,43 @@ public final class FileJournal implements Journal {
   @Override
   public Cursor cursor(String name, long initialSequence) {
     checkCursorName(name);
-    if (closed) {
-      throw new JournalException("journal " + directory + " is closed");
-    }
     if (readOnly) {
       return readerCursor(name, initialSequence);
     }
-    return cursors.computeIfAbsent(
-        name,
-        key -> {
-          long start = Math.max(firstSequence(), Math.min(initialSequence, nextSequence()));
-          FileCursor cursor =
-              new FileCursor(this, key, CursorFile.path(directory.resolve(CURSORS), key), start, 0);
-          cursor.persist(start, 0);
-          return cursor;
-        });
+    // The journal's monitor orders creation against deleteCursor and close.
+    synchronized (this) {
+      if (closed) {
+        throw new JournalException("journal " + directory + " is closed");
+      }
+      FileCursor existing = cursors.get(name);
+      if (existing != null) {
+        return existing;
+      }
+      long start = Math.max(firstSequence(), Math.min(initialSequence, nextSequence()));
+      FileCursor cursor =
+          new FileCursor(this, name, CursorFile.path(directory.resolve(CURSORS), name), start, 0);
+      cursor.persist(start, 0);
+      cursors.put(name, cursor);
+      return cursor;
+    }
   }
 
   private synchronized Cursor readerCursor(String name, long initialSequence) {
+    if (closed) {
+      throw new JournalException("journal " + directory + " is closed");
+    }
     FileCursor existing = cursors.get(name);
     if (existing != null) {
       return existing;
     }
     Path readers = directory.resolve(READERS);
     try {
-      Files.createDirectories(readers);
+      if (!Files.isDirectory(readers)) {
+        Files.createDirectories(readers);
+        if (forcesCursorCreation()) {
+          CursorFile.forceDirectory(directory, this::cursorForced);
+        }
+      }
       WriterLock lock =
           WriterLock.acquire(
               readers.resolve(name + ".lock"),
@@ -1094,17 +1126,34 @@ public final class FileJournal implements Journal {
               name);
           state = new CursorFile.State(firstSequence(), 0);
         }
+        long next = nextSequence();
         long position =
             state != null
-                ? state.position()
-                : Math.max(firstSequence(), Math.min(initialSequence, nextSequence()));
+                ? Math.min(state.position(), next)
+                : Math.max(firstSequence(), Math.min(initialSequence, next));
         FileCursor cursor = new FileCursor(this, name, file, position, 0);
-        cursor.persist(position, 0);
+        if (state != null && state.position() > next) {
+          // The writer lost records this cursor had passed; new records take their sequences.
+          log.warn(
+              "journal {}: reader cursor '{}' was at sequence {}, past the journal's end {}; it is"
+                  + " pulled back to it",
+              directory,
+              name,
+              state.position(),
+              next);
+          cursor.persistForced(position, 0);
+        } else {
+          cursor.persist(position, 0);
+        }
         readerCursorLocks.put(name, lock);
         cursors.put(name, cursor);
         return cursor;
-      } catch (RuntimeException e) {
-        lock.close();
+      } catch (IOException | RuntimeException e) {
+        try {
+          lock.close();
+        } catch (IOException releaseFailure) {
+          e.addSuppressed(releaseFailure);
+        }
         throw e;
       }
     } catch (IOException e) {
@@ -1120,6 +1169,12 @@ public final class FileJournal implements Journal {
     }
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>A commit in flight finishes first; later commits through a {@link Cursor} obtained before
+   * are ignored, and {@link #cursor} returns a new cursor.
+   */
   @Override
   public void deleteCursor(String name) {
     checkCursorName(name);
@@ -1127,27 +1182,48 @@ public final class FileJournal implements Journal {
       deleteReaderCursor(name);
       return;
     }
-    FileCursor removed = cursors.remove(name);
-    if (removed != null) {
-      removed.closeFile();
-      try {
-        Files.deleteIfExists(CursorFile.path(directory.resolve(CURSORS), name));
-      } catch (IOException e) {
-        throw cursorFailure(name, e);
+    try {
+      synchronized (this) {
+        if (closed) {
+          throw new JournalException("journal " + directory + " is closed");
+        }
+        FileCursor cursor = cursors.get(name);
+        if (cursor == null) {
+          return;
+        }
+        cursor.delete();
+        cursors.remove(name);
+        if (forcesCursorCreation()) {
+          CursorFile.forceDirectory(directory.resolve(CURSORS), this::cursorForced);
+        }
       }
+    } catch (IOException e) {
+      throw cursorFailure(name, e);
+    } finally {
+      // Wakes an append waiting for this cursor (BLOCK) to look again.
       cursorMoved();
     }
   }
 
   private synchronized void deleteReaderCursor(String name) {
+    if (closed) {
+      throw new JournalException("journal " + directory + " is closed");
+    }
     Path readers = directory.resolve(READERS);
-    if (!Files.exists(CursorFile.path(readers, name))) {
+    if (!cursors.containsKey(name) && !Files.exists(CursorFile.path(readers, name))) {
       return;
     }
-    readerCursor(name, 0);
-    cursors.remove(name).closeFile();
+    FileCursor cursor = (FileCursor) readerCursor(name, 0);
+    try {
+      cursor.delete();
+    } catch (IOException e) {
+      throw cursorFailure(name, e);
+    }
+    cursors.remove(name);
     try (WriterLock lock = readerCursorLocks.remove(name)) {
-      Files.deleteIfExists(CursorFile.path(readers, name));
+      if (forcesCursorCreation()) {
+        CursorFile.forceDirectory(readers, this::cursorForced);
+      }
     } catch (IOException e) {
       throw cursorFailure(name, e);
     }
@@ -1162,8 +1238,34 @@ public final class FileJournal implements Journal {
     }
   }
 
+  /**
+   * Test seam: told of every cursor file and cursor directory forced to the device, since a power
+   * loss cannot be produced in a test.
+   */
+  volatile Consumer<Path> cursorForceListener = path -> {};
+
+  void cursorForced(Path path) {
+    cursorForceListener.accept(path);
+  }
+
   boolean forceCursors() {
     return fsync == FsyncPolicy.EVERY_BATCH;
+  }
+
+  /** Whether creating and deleting a cursor file is forced, with its directory. */
+  boolean forcesCursorCreation() {
+    return fsync != FsyncPolicy.NONE;
+  }
+
+  JournalException closedCursor(String name, long sequence) {
+    return new JournalException(
+        "journal "
+            + directory
+            + " is closed; cursor '"
+            + name
+            + "' was not committed at sequence "
+            + sequence
+            + " (its records are read again after the journal is opened)");
   }
 
   void cursorCloseFailed(String name, IOException e) {
@@ -1234,8 +1336,10 @@ public final class FileJournal implements Journal {
       cursor.closeFile();
     }
     if (readOnly) {
-      if (tailProbe != null) {
-        tailProbe.close();
+      synchronized (this) {
+        if (tailProbe != null) {
+          tailProbe.close();
+        }
       }
       for (WriterLock lock : readerCursorLocks.values()) {
         try {
@@ -1275,6 +1379,9 @@ public final class FileJournal implements Journal {
   }
 
   private void closeQuietly() {
+    for (FileCursor cursor : cursors.values()) {
+      cursor.closeFile();
+    }
     try {
       if (active != null) {
         active.close();

@@ -70,7 +70,10 @@ public interface Journal extends AutoCloseable {
    */
   Cursor cursor(String name, long initialSequence);
 
-  /** Removes a cursor so it no longer holds back retention. No effect if it does not exist. */
+  /**
+   * Removes a cursor so it no longer holds back retention. No effect if it does not exist. Commits
+   * through a {@link Cursor} obtained before are ignored afterwards.
+   */
   void deleteCursor(String name);
 
   /**
