@@ -153,6 +153,9 @@ final class CursorFile {
     private FileChannel channel;
     private long generation;
     private boolean creationUnforced;
+    // The last write is in the page cache only: a power loss may take the file back to the state
+    // before it.
+    private boolean unforced;
 
     Writer(Path file) {
       this(file, false, path -> {});
@@ -179,12 +182,24 @@ final class CursorFile {
       if (force || creationUnforced) {
         channel.force(false);
         forced.accept(file);
+        unforced = false;
+      } else {
+        unforced = true;
       }
       if (creationUnforced) {
         forceDirectory(file.toAbsolutePath().getParent(), forced);
         creationUnforced = false;
       }
       generation = next;
+    }
+
+    /** Forces the last write to the device unless it already was; nothing when none is pending. */
+    void forcePending() throws IOException {
+      if (channel != null && unforced) {
+        channel.force(false);
+        forced.accept(file);
+        unforced = false;
+      }
     }
 
     private void open() throws IOException {

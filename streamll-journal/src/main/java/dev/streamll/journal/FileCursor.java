@@ -119,6 +119,20 @@ final class FileCursor implements Cursor {
     deleted = true;
   }
 
+  /**
+   * Forces the last commit to the device if the fsync policy did not (under {@link
+   * FsyncPolicy#INTERVAL} commits are not forced one by one). A failure is reported and leaves the
+   * cursor in place: at worst a power loss takes it back to an older commit, which means
+   * duplicates.
+   */
+  synchronized void forcePending() {
+    try {
+      writer.forcePending();
+    } catch (IOException e) {
+      journal.cursorForceFailed(name, e);
+    }
+  }
+
   /** Closes the cursor's file. A failed write closes it too, and the next commit opens it again. */
   synchronized void closeFile() {
     try {

@@ -743,6 +743,7 @@ public final class FileJournal implements Journal {
         if (fsync == FsyncPolicy.INTERVAL && System.nanoTime() - nextSync >= 0) {
           nextSync += syncPeriod;
           syncNow();
+          forcePendingCursorCommits();
         }
         if (retention != null) {
           applyAgeRetention();
@@ -1268,6 +1269,26 @@ public final class FileJournal implements Journal {
             + " (its records are read again after the journal is opened)");
   }
 
+  /**
+   * Under {@link FsyncPolicy#INTERVAL}, forces the cursor commits made since the last interval, so
+   * that a power loss takes a cursor back by at most an interval (duplicates), as it does records.
+   */
+  private void forcePendingCursorCommits() {
+    for (FileCursor cursor : cursors.values()) {
+      cursor.forcePending();
+    }
+  }
+
+  void cursorForceFailed(String name, IOException e) {
+    recordError("forcing cursor '" + name + "' failed: " + e);
+    log.warn(
+        "journal {}: forcing cursor '{}' failed ({}); after a power loss it may resume from an"
+            + " older commit and repeat events",
+        directory,
+        name,
+        e.toString());
+  }
+
   void cursorCloseFailed(String name, IOException e) {
     log.warn("journal {}: closing cursor '{}' failed: {}", directory, name, e.toString());
   }
@@ -1331,6 +1352,9 @@ public final class FileJournal implements Journal {
         return;
       }
       closed = true;
+    }
+    if (fsync == FsyncPolicy.INTERVAL) {
+      forcePendingCursorCommits();
     }
     for (FileCursor cursor : cursors.values()) {
       cursor.closeFile();

@@ -315,7 +315,9 @@ class FileCursorTest {
   void creatingAndDeletingACursorIsForcedWithItsDirectory() throws IOException {
     Path cursors = dir.resolve(FileJournal.CURSORS).toAbsolutePath().normalize();
     Path file = writerCursorFile("sink").toAbsolutePath().normalize();
-    try (FileJournal journal = FileJournal.open(dir)) {
+    // An interval no test outlasts: the periodic force of cursor commits must not interfere.
+    try (FileJournal journal =
+        FileJournal.builder(dir).fsyncInterval(Duration.ofHours(1)).build()) {
       List<Path> forced = new CopyOnWriteArrayList<>();
       journal.cursorForceListener = forced::add;
       append(journal, 10);
@@ -343,5 +345,26 @@ class FileCursorTest {
       journal.deleteCursor("other");
       assertThat(forced).isEmpty();
     }
+  }
+
+  @Test
+  void underIntervalACursorCommitIsForcedAtTheNextIntervalAndAtClose() throws IOException {
+    Path file = writerCursorFile("sink").toAbsolutePath().normalize();
+    try (FileJournal journal =
+        FileJournal.builder(dir).fsyncInterval(Duration.ofMillis(50)).build()) {
+      append(journal, 10);
+      Cursor cursor = journal.cursor("sink", 0);
+      List<Path> forced = new CopyOnWriteArrayList<>();
+      journal.cursorForceListener = forced::add;
+      cursor.commit(5);
+      await().atMost(Duration.ofSeconds(10)).until(() -> forced.contains(file));
+    }
+    FileJournal journal = FileJournal.builder(dir).fsyncInterval(Duration.ofHours(1)).build();
+    List<Path> forced = new CopyOnWriteArrayList<>();
+    journal.cursorForceListener = forced::add;
+    journal.cursor("sink", 0).commit(8);
+    assertThat(forced).as("commits wait for the interval").isEmpty();
+    journal.close();
+    assertThat(forced).as("closing forces the last commit").containsExactly(file);
   }
 }
