@@ -179,12 +179,9 @@ final class CursorFile {
       while (out.hasRemaining()) {
         channel.write(out, offset + out.position());
       }
+      unforced = true;
       if (force || creationUnforced) {
-        channel.force(false);
-        forced.accept(file);
-        unforced = false;
-      } else {
-        unforced = true;
+        forcePending();
       }
       if (creationUnforced) {
         forceDirectory(file.toAbsolutePath().getParent(), forced);

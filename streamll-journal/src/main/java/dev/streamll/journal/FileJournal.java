@@ -830,7 +830,7 @@ public final class FileJournal implements Journal {
           "journal " + directory + " was opened read-only; only the writer process can append");
     }
     if (closed) {
-      return new JournalException("journal " + directory + " is closed");
+      return closedError();
     }
     return new JournalException(
         "journal "
@@ -919,7 +919,7 @@ public final class FileJournal implements Journal {
   @Override
   public JournalReader reader(long fromSequence) {
     if (closed) {
-      throw new JournalException("journal " + directory + " is closed");
+      throw closedError();
     }
     return new FileJournalReader(this, fromSequence, maxPayload);
   }
@@ -1067,7 +1067,7 @@ public final class FileJournal implements Journal {
     // The journal's monitor orders creation against deleteCursor and close.
     synchronized (this) {
       if (closed) {
-        throw new JournalException("journal " + directory + " is closed");
+        throw closedError();
       }
       FileCursor existing = cursors.get(name);
       if (existing != null) {
@@ -1084,7 +1084,7 @@ public final class FileJournal implements Journal {
 
   private synchronized Cursor readerCursor(String name, long initialSequence) {
     if (closed) {
-      throw new JournalException("journal " + directory + " is closed");
+      throw closedError();
     }
     FileCursor existing = cursors.get(name);
     if (existing != null) {
@@ -1186,7 +1186,7 @@ public final class FileJournal implements Journal {
     try {
       synchronized (this) {
         if (closed) {
-          throw new JournalException("journal " + directory + " is closed");
+          throw closedError();
         }
         FileCursor cursor = cursors.get(name);
         if (cursor == null) {
@@ -1208,7 +1208,7 @@ public final class FileJournal implements Journal {
 
   private synchronized void deleteReaderCursor(String name) {
     if (closed) {
-      throw new JournalException("journal " + directory + " is closed");
+      throw closedError();
     }
     Path readers = directory.resolve(READERS);
     if (!cursors.containsKey(name) && !Files.exists(CursorFile.path(readers, name))) {
@@ -1256,6 +1256,10 @@ public final class FileJournal implements Journal {
   /** Whether creating and deleting a cursor file is forced, with its directory. */
   boolean forcesCursorCreation() {
     return fsync != FsyncPolicy.NONE;
+  }
+
+  private JournalException closedError() {
+    return new JournalException("journal " + directory + " is closed");
   }
 
   JournalException closedCursor(String name, long sequence) {

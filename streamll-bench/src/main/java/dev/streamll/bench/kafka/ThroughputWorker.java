@@ -208,7 +208,7 @@ final class ThroughputWorker {
 
   private static double emitToAcknowledged(
       Path journalDirectory, KafkaSink sink, ThroughputRun run, int events, Timing timing) {
-    try (Streamll streamll = Streamll.create(config(journalDirectory, run, sink).build())) {
+    try (Streamll streamll = Streamll.create(config(journalDirectory, run, sink, null).build())) {
       timing.start();
       long start = System.nanoTime();
       for (int i = 0; i < events; i++) {
@@ -272,11 +272,6 @@ final class ThroughputWorker {
       requireComplete(flushed);
       return events / (elapsed / 1e9);
     }
-  }
-
-  private static StreamllConfig.Builder config(
-      Path journalDirectory, ThroughputRun run, KafkaSink sink) {
-    return config(journalDirectory, run, sink, null);
   }
 
   private static StreamllConfig.Builder config(
