@@ -19,6 +19,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
@@ -250,6 +251,87 @@ class StreamllTest {
     assertThat(streamll.flush(Duration.ofSeconds(5)).complete()).isTrue();
     assertThat(sink.events()).extracting(StreamllEvent::operation).contains("late");
     assertThat(streamll.health().dropped().get("ring_full")).isZero();
+  }
+
+  @Test
+  void blockWhenFullResumesEveryWaitingCallerOnceThereIsSpace() throws Exception {
+    BlockingJournal journal = new BlockingJournal();
+    Streamll streamll =
+        start(
+            StreamllConfig.builder()
+                .inMemoryJournal()
+                .sink(sink)
+                .ringCapacity(4)
+                .blockWhenFull(Duration.ofSeconds(30))
+                .journal(() -> journal, "blocking"));
+    streamll.trace("first").close();
+    journal.awaitFirstAppend();
+    while (streamll.health().queued() < 4) {
+      streamll.emit(StreamllEvent.builder().operation("fill").build());
+    }
+    AtomicLong accepted = new AtomicLong();
+    List<Thread> producers = new ArrayList<>();
+    for (int t = 0; t < 8; t++) {
+      Thread producer =
+          new Thread(
+              () -> {
+                for (int i = 0; i < 50; i++) {
+                  if (streamll.emit(StreamllEvent.builder().operation("waiting").build())) {
+                    accepted.incrementAndGet();
+                  }
+                }
+              });
+      producer.start();
+      producers.add(producer);
+    }
+    await()
+        .until(() -> producers.stream().allMatch(p -> p.getState() == Thread.State.TIMED_WAITING));
+
+    journal.release();
+
+    // Well inside the 30 s block timeout: every waiting caller is woken, not only the first.
+    for (Thread producer : producers) {
+      producer.join(10_000);
+      assertThat(producer.isAlive()).as("still blocked: %s", producer).isFalse();
+    }
+    assertThat(accepted.get()).isEqualTo(400);
+    assertThat(streamll.flush(Duration.ofSeconds(10)).complete()).isTrue();
+    assertThat(sink.events()).filteredOn(e -> e.operation().equals("waiting")).hasSize(400);
+    assertThat(streamll.health().dropped().get("ring_full")).isZero();
+  }
+
+  @Test
+  void closeReleasesCallersBlockedOnAFullRing() throws Exception {
+    BlockingJournal journal = new BlockingJournal();
+    Streamll streamll =
+        Streamll.create(
+            StreamllConfig.builder()
+                .inMemoryJournal()
+                .sink(sink)
+                .ringCapacity(4)
+                .blockWhenFull(Duration.ofSeconds(60))
+                .journal(() -> journal, "blocking")
+                .build());
+    streamll.trace("first").close();
+    journal.awaitFirstAppend();
+    while (streamll.health().queued() < 4) {
+      streamll.emit(StreamllEvent.builder().operation("fill").build());
+    }
+    CompletableFuture<Boolean> blocked =
+        CompletableFuture.supplyAsync(
+            () -> streamll.emit(StreamllEvent.builder().operation("late").build()),
+            runnable -> new Thread(runnable).start());
+    assertThat(blocked).isNotDone();
+
+    CompletableFuture<FlushResult> closing =
+        CompletableFuture.supplyAsync(
+            () -> streamll.close(Duration.ofSeconds(30)), runnable -> new Thread(runnable).start());
+
+    // Refused at once, not after the 60 s block timeout, while the journal is still stalled.
+    assertThat(blocked.get(10, TimeUnit.SECONDS)).isFalse();
+    journal.release();
+    assertThat(closing.get(30, TimeUnit.SECONDS).complete()).isTrue();
+    assertThat(sink.events()).extracting(StreamllEvent::operation).doesNotContain("late");
   }
 
   @Test

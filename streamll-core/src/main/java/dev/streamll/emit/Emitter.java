@@ -8,7 +8,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
@@ -39,6 +41,7 @@ public final class Emitter implements AutoCloseable {
   private final Thread writer;
 
   private final LongAdder inFlight = new LongAdder();
+  private final Queue<Thread> blockedProducers = new ConcurrentLinkedQueue<>();
   private final LongAdder accepted = new LongAdder();
   private final Map<DropReason, LongAdder> dropped = new EnumMap<>(DropReason.class);
   private volatile boolean closed;
@@ -106,15 +109,40 @@ public final class Emitter implements AutoCloseable {
   }
 
   private boolean offerBlocking(Object item) {
-    long deadline = System.nanoTime() + blockNanos;
-    while (!ring.offer(item)) {
-      if (closed || System.nanoTime() - deadline > 0) {
-        return false;
+    return offerUntil(item, System.nanoTime() + blockNanos);
+  }
+
+  /**
+   * Offers {@code item}, waiting while the ring is full until the writer has drained it, the
+   * deadline passes or the emitter closes. A waiting thread sleeps until the writer wakes it after
+   * a drain (see {@link #wakeBlockedProducers}) rather than polling: under sustained backpressure
+   * polling cost a timed park and a wake-up of the writer every few events, on the application's
+   * thread and the writer's.
+   */
+  private boolean offerUntil(Object item, long deadlineNanos) {
+    Thread self = Thread.currentThread();
+    while (true) {
+      // Registered before the re-check: space the writer made before it looked for waiters is
+      // seen by this offer, space made after it comes with a wake-up.
+      blockedProducers.add(self);
+      boolean offered = ring.offer(item);
+      long remaining = deadlineNanos - System.nanoTime();
+      if (offered || closed || remaining <= 0) {
+        blockedProducers.remove(self);
+        return offered;
       }
-      LockSupport.unpark(writer);
-      LockSupport.parkNanos(20_000);
+      if (writerParked) {
+        LockSupport.unpark(writer);
+      }
+      LockSupport.parkNanos(this, remaining);
+      blockedProducers.remove(self);
     }
-    return true;
+  }
+
+  private void wakeBlockedProducers() {
+    for (Thread waiting; (waiting = blockedProducers.poll()) != null; ) {
+      LockSupport.unpark(waiting);
+    }
   }
 
   private void drop(DropReason reason) {
@@ -136,12 +164,8 @@ public final class Emitter implements AutoCloseable {
   public long awaitAppended(Duration timeout) {
     FlushMarker marker = new FlushMarker();
     long deadline = System.nanoTime() + timeout.toNanos();
-    while (!ring.offer(marker)) {
-      if (closed || System.nanoTime() - deadline > 0) {
-        return closed ? journal.nextSequence() : -1;
-      }
-      LockSupport.unpark(writer);
-      LockSupport.parkNanos(20_000);
+    if (!offerUntil(marker, deadline)) {
+      return closed ? journal.nextSequence() : -1;
     }
     LockSupport.unpark(writer);
     try {
@@ -186,6 +210,8 @@ public final class Emitter implements AutoCloseable {
       }
     }
     if (count > 0) {
+      // Before the commit, so that blocked producers refill the ring while it writes.
+      wakeBlockedProducers();
       commit();
     }
     return count;
@@ -256,6 +282,7 @@ public final class Emitter implements AutoCloseable {
       return;
     }
     closed = true;
+    wakeBlockedProducers();
     while (inFlight.sum() != 0) {
       Thread.onSpinWait();
     }

@@ -1,5 +1,6 @@
 package dev.streamll.kafka;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -7,6 +8,7 @@ import dev.streamll.event.EventCodec;
 import dev.streamll.event.StreamllEvent;
 import dev.streamll.event.TopLevelFields;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -64,6 +66,66 @@ class RecordFieldsTest {
     assertThat(RecordFields.trailingSchemaVersion(bytes("{\"schema_version\":\"\"}")))
         .isEqualTo(bytes(""));
     assertThat(RecordFields.trailingSchemaVersion(bytes("\"schema_version\":\"1\"}"))).isNull();
+  }
+
+  @Test
+  void theCodecsLayoutIsWalkedAndAgreesWithTheFullScan() {
+    EventCodec codec = new EventCodec();
+    List<StreamllEvent> events =
+        List.of(
+            StreamllEvent.builder()
+                .executionId("exec-1")
+                .moduleName("rag_pipeline")
+                .eventType("token")
+                .data("token", "Paris")
+                .build(),
+            StreamllEvent.builder().moduleName("módulo ☃").eventType("end").build(),
+            new StreamllEvent(
+                null,
+                "exec-2",
+                null,
+                null,
+                Instant.EPOCH,
+                null,
+                null,
+                null,
+                null,
+                Map.of(),
+                Map.of(),
+                null,
+                null,
+                null,
+                StreamllEvent.SCHEMA_VERSION));
+    for (StreamllEvent event : events) {
+      byte[] json = codec.encode(event);
+      assertThat(RecordFields.codecLayout(json)).as(new String(json, UTF_8)).isNotNull();
+      assertAgreesWithFullScan(json);
+    }
+  }
+
+  @Test
+  void anythingButTheCodecsLayoutStepsAsideFromTheWalk() {
+    byte[] codecJson =
+        new EventCodec()
+            .encode(
+                StreamllEvent.builder().executionId("x").moduleName("m").eventType("t").build());
+    String layout = new String(codecJson, UTF_8);
+    String[] jsons = {
+      layout.replace("\"module_name\":\"m\"", "\"module_name\":\"a\\\"b\""),
+      layout.replace("\"module_name\":\"m\"", "\"module_name\":7"),
+      layout.replace("{\"event_id\":", "{ \"event_id\":"),
+      layout.replace(",\"method_name\":", ",\"method\":"),
+      layout.substring(0, layout.indexOf(",\"event_type\"") + 5),
+      layout.substring(0, layout.indexOf("\"m\"") + 2),
+      "{\"execution_id\":\"x\",\"schema_version\":\"1.0\"}",
+    };
+    for (String text : jsons) {
+      byte[] json = bytes(text);
+      assertThat(RecordFields.codecLayout(json)).as(text).isNull();
+      if (text.endsWith("}")) {
+        assertAgreesWithFullScan(json);
+      }
+    }
   }
 
   /** A JSON object giving the name twice: the trailing one wins, as when Jackson reads it. */

@@ -54,7 +54,8 @@ import java.util.stream.Collectors;
  * [--rounds 5] [--warmup 1200000] [--batch 512] [--in-flight 4] [--linger ms, both sides; default
  * the sink's] [--property key=value, both sides, repeatable] [--partitions 6] [--ring 4096]
  * [--journal file|memory] [--drain] [--profile dir: a JFR recording per worker, with the settings
- * named by {@code -Dbench.jfc}, default {@code profile}] [--bootstrap host:9092]}
+ * named by {@code -Dbench.jfc}, default {@code profile}] [--bootstrap host:9092]}. {@code
+ * -Dbench.workerJvmArgs="..."} adds options to both workers' JVMs, such as a profiler agent.
  */
 public final class KafkaThroughput {
 
@@ -239,6 +240,10 @@ public final class KafkaThroughput {
               + System.getProperty("bench.jfc", "profile")
               + ",filename="
               + recording);
+    }
+    String extraJvmArgs = System.getProperty("bench.workerJvmArgs", "").strip();
+    if (!extraJvmArgs.isEmpty()) {
+      command.addAll(List.of(extraJvmArgs.split("\\s+")));
     }
     command.addAll(
         List.of(
