@@ -44,6 +44,7 @@ public final class EventCodec {
   // Year 10000 needs five digits; the fast formatter handles four.
   private static final long MAX_FAST_EPOCH_SECOND = 253_402_300_800L;
   static final int TIMESTAMP_LENGTH = 27;
+  static final int SECOND_LENGTH = 19;
   private static final DateTimeFormatter TIMESTAMP =
       DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
 
@@ -131,9 +132,14 @@ public final class EventCodec {
    * DateTimeFormatter's allocations.
    */
   static void writeTimestamp(byte[] out, int offset, Instant instant) {
-    long seconds = instant.getEpochSecond();
-    LocalDate date = LocalDate.ofEpochDay(seconds / 86_400);
-    int secondOfDay = (int) (seconds % 86_400);
+    writeSecond(out, offset, instant.getEpochSecond());
+    writeFraction(out, offset + SECOND_LENGTH, instant.getNano());
+  }
+
+  /** The first {@value #SECOND_LENGTH} bytes of a timestamp: date and time to the second. */
+  static void writeSecond(byte[] out, int offset, long epochSecond) {
+    LocalDate date = LocalDate.ofEpochDay(epochSecond / 86_400);
+    int secondOfDay = (int) (epochSecond % 86_400);
     int o = offset;
     digits(out, o, date.getYear(), 4);
     out[o + 4] = '-';
@@ -146,9 +152,13 @@ public final class EventCodec {
     digits(out, o + 14, secondOfDay / 60 % 60, 2);
     out[o + 16] = ':';
     digits(out, o + 17, secondOfDay % 60, 2);
-    out[o + 19] = '.';
-    digits(out, o + 20, instant.getNano() / 1000, 6);
-    out[o + 26] = 'Z';
+  }
+
+  /** The rest of a timestamp after {@link #writeSecond}: six fractional digits and the zone. */
+  static void writeFraction(byte[] out, int offset, int nanos) {
+    out[offset] = '.';
+    digits(out, offset + 1, nanos / 1000, 6);
+    out[offset + 7] = 'Z';
   }
 
   private static void digits(byte[] out, int offset, int value, int width) {

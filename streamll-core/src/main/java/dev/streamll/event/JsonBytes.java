@@ -59,6 +59,10 @@ final class JsonBytes {
 
   private byte[] buf = new byte[INITIAL_CAPACITY];
   private int pos;
+  // Events come many to a second: the date and time part of the last timestamp is kept, so that
+  // most timestamps cost a copy and six digits.
+  private long cachedSecond = -1;
+  private final byte[] cachedSecondText = new byte[EventCodec.SECOND_LENGTH];
 
   static byte[] ascii(String s) {
     return s.getBytes(StandardCharsets.US_ASCII);
@@ -283,7 +287,13 @@ final class JsonBytes {
     }
     ensure(EventCodec.TIMESTAMP_LENGTH + 2);
     buf[pos++] = '"';
-    EventCodec.writeTimestamp(buf, pos, instant);
+    long second = instant.getEpochSecond();
+    if (second != cachedSecond) {
+      EventCodec.writeSecond(cachedSecondText, 0, second);
+      cachedSecond = second;
+    }
+    System.arraycopy(cachedSecondText, 0, buf, pos, EventCodec.SECOND_LENGTH);
+    EventCodec.writeFraction(buf, pos + EventCodec.SECOND_LENGTH, instant.getNano());
     pos += EventCodec.TIMESTAMP_LENGTH;
     buf[pos++] = '"';
   }

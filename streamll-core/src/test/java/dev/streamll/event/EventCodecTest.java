@@ -63,6 +63,27 @@ class EventCodecTest {
     assertThat(EventCodec.formatTimestamp(Instant.EPOCH)).isEqualTo("1970-01-01T00:00:00.000000Z");
   }
 
+  /** The writer keeps the last second's text; every encode must still write its own instant. */
+  @Test
+  void consecutiveEncodesWriteEachTimestampWhateverTheSecondBefore() {
+    EventCodec codec = new EventCodec();
+    Instant base = Instant.parse("2026-12-31T23:59:59.000001Z");
+    List<Instant> instants =
+        List.of(
+            base,
+            base.plusNanos(999_998_000),
+            base.plusSeconds(1),
+            base,
+            base.minusSeconds(86_400),
+            Instant.EPOCH,
+            Instant.ofEpochSecond(253_402_300_800L),
+            base.plusSeconds(1).plusNanos(5_000));
+    for (Instant instant : instants) {
+      String json = codec.encodeToString(StreamllEvent.builder().timestamp(instant).build());
+      assertThat(json).contains("\"timestamp\":\"" + EventCodec.formatTimestamp(instant) + "\"");
+    }
+  }
+
   @Test
   void eventIdsAreUuidV7AndTimeOrdered() {
     String first = EventIds.newId(1_700_000_000_000L);

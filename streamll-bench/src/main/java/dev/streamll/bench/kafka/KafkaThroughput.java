@@ -55,7 +55,8 @@ import java.util.stream.Collectors;
  * the sink's] [--property key=value, both sides, repeatable] [--partitions 6] [--ring 4096]
  * [--journal file|memory] [--drain] [--profile dir: a JFR recording per worker, with the settings
  * named by {@code -Dbench.jfc}, default {@code profile}] [--bootstrap host:9092]}. {@code
- * -Dbench.workerJvmArgs="..."} adds options to both workers' JVMs, such as a profiler agent.
+ * -Dbench.workerJvmArgs="..."} adds options to both workers' JVMs, such as a profiler agent; {@code
+ * -Dbench.workerLogDir=dir} keeps each worker's whole output there.
  */
 public final class KafkaThroughput {
 
@@ -277,6 +278,10 @@ public final class KafkaThroughput {
       }
     }
     String output = lines.toString();
+    String logDir = System.getProperty("bench.workerLogDir");
+    if (logDir != null) {
+      Files.writeString(Path.of(logDir, topic + ".log"), output);
+    }
     if (!child.waitFor(10, TimeUnit.MINUTES) || child.exitValue() != 0) {
       throw new IllegalStateException(contender + " worker failed:\n" + output);
     }
