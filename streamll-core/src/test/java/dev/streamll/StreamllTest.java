@@ -332,6 +332,9 @@ class StreamllTest {
     journal.release();
     assertThat(closing.get(30, TimeUnit.SECONDS).complete()).isTrue();
     assertThat(sink.events()).extracting(StreamllEvent::operation).doesNotContain("late");
+    assertThat(streamll.health().dropped())
+        .containsEntry("closed", 1L)
+        .containsEntry("ring_full", 0L);
   }
 
   @Test

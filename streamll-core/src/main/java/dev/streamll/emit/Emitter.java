@@ -90,7 +90,8 @@ public final class Emitter implements AutoCloseable {
         return false;
       }
       if (!ring.offer(event) && !(overflow == OverflowPolicy.BLOCK && offerBlocking(event))) {
-        drop(DropReason.RING_FULL);
+        // A caller still waiting for space when close began is refused because of the close.
+        drop(closed ? DropReason.CLOSED : DropReason.RING_FULL);
         return false;
       }
       accepted.increment();
