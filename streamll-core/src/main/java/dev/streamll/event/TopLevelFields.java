@@ -288,7 +288,7 @@ public final class TopLevelFields {
    * a real match), so the lowest flag of the three is the first special byte. Bytes of multi-byte
    * UTF-8 sequences have the high bit set and are never flagged.
    */
-  private static int nextSpecial(byte[] b, int p) {
+  public static int nextSpecial(byte[] b, int p) {
     int n = b.length;
     while (p + 8 <= n) {
       long word = (long) LONGS.get(b, p);

@@ -70,9 +70,10 @@ record RecordFields(byte[] executionId, byte[] eventType, byte[] moduleName, byt
 
   /**
    * {@code execution_id}, {@code event_type} and {@code module_name} as {@link TopLevelFields#utf8}
-   * gives them, when {@code json} starts with the codec's {@link #CODEC_LAYOUT}; otherwise null.
-   * Each member is matched right after the previous value ends, so all of them are members of the
-   * top-level object, and the first of their names in it.
+   * gives them, when {@code json} starts with the codec's {@link #CODEC_LAYOUT} and no value before
+   * {@code data} holds an escape or a control character; otherwise null. Each member is matched
+   * right after the previous value ends, so all of them are members of the top-level object, and
+   * the first of their names in it.
    */
   static byte[][] codecLayout(byte[] json) {
     byte[][] values = new byte[3][];
@@ -88,14 +89,8 @@ record RecordFields(byte[] executionId, byte[] eventType, byte[] moduleName, byt
       int valueEnd;
       if (p < json.length && json[p] == '"') {
         valueStart = p + 1;
-        valueEnd = valueStart;
-        while (valueEnd < json.length && json[valueEnd] != '"') {
-          if (json[valueEnd] == '\\') {
-            return null;
-          }
-          valueEnd++;
-        }
-        if (valueEnd == json.length) {
+        valueEnd = TopLevelFields.nextSpecial(json, valueStart);
+        if (valueEnd == json.length || json[valueEnd] != '"') {
           return null;
         }
         p = valueEnd + 1;

@@ -119,6 +119,10 @@ class RecordFieldsTest {
       layout.substring(0, layout.indexOf("\"m\"") + 2),
       "{\"execution_id\":\"x\",\"schema_version\":\"1.0\"}",
     };
+    assertThat(
+            RecordFields.codecLayout(
+                bytes(layout.replace("\"module_name\":\"m\"", "\"module_name\":\"a\u0001b\""))))
+        .isNull();
     for (String text : jsons) {
       byte[] json = bytes(text);
       assertThat(RecordFields.codecLayout(json)).as(text).isNull();
