@@ -11,6 +11,7 @@ import dev.streamll.event.EventCodec;
 import dev.streamll.event.StreamllEvent;
 import dev.streamll.sink.SinkException;
 import dev.streamll.testing.TlsFiles;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The "Plain TLS (and mutual TLS)" set-up of docs/sinks/kafka.md against real brokers with TLS
@@ -32,13 +34,15 @@ import org.junit.jupiter.api.Timeout;
 class KafkaTlsTest {
   private static final int EVENTS = 2_000;
 
+  @TempDir static Path tlsFiles;
+
   private static TlsFiles tls;
   private static EmbeddedKafkaBroker serverTls;
   private static EmbeddedKafkaBroker mutualTls;
 
   @BeforeAll
   static void startBrokers() {
-    tls = TlsFiles.create(EmbeddedKafkaBroker.tempDir("streamll-kafka-tls-files"));
+    tls = TlsFiles.create(tlsFiles);
     serverTls =
         EmbeddedKafkaBroker.startTls(EmbeddedKafkaBroker.tempDir("streamll-kafka-tls"), tls, false);
     mutualTls =

@@ -71,6 +71,14 @@ final class Correlation {
   }
 
   /**
+   * Runs {@code action} once, on the cleaner's thread, when {@code watched} becomes unreachable.
+   * The action must not refer to {@code watched}, or it would never become unreachable.
+   */
+  static void whenUnreachable(Object watched, Runnable action) {
+    UNREACHABLE.register(watched, action);
+  }
+
+  /**
    * Remembers the invocation of {@code context} until it ends or {@code context} becomes
    * unreachable; then {@code whenUnreachable} runs once, on the cleaner's thread. It must not refer
    * to {@code context}, or the context would never become unreachable.

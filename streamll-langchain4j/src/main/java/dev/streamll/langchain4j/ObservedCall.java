@@ -11,6 +11,7 @@ import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.streamll.Span;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,6 +27,7 @@ final class ObservedCall {
   private final ModelProvider provider;
   private final Map<Object, Object> attributes;
   private final LlmCall call;
+  private final AtomicBoolean ended = new AtomicBoolean();
 
   private ObservedCall(
       StreamllChatModelListener listener,
@@ -86,6 +88,7 @@ final class ObservedCall {
   }
 
   void completed(ChatResponse response) {
+    ended.set(true);
     try {
       listener.onResponse(new ChatModelResponseContext(response, request, provider, attributes));
     } catch (RuntimeException e) {
@@ -94,6 +97,25 @@ final class ObservedCall {
   }
 
   void failed(Throwable error) {
+    ended.set(true);
+    recordError(error);
+  }
+
+  /**
+   * Ends a call that can no longer end by itself (its model dropped the response handler without
+   * answering) as failed with {@code error}, marked {@code abandoned}; nothing if it has ended.
+   */
+  void abandoned(Throwable error) {
+    if (!ended.compareAndSet(false, true)) {
+      return;
+    }
+    if (call != null) {
+      call.span().set("abandoned", true);
+    }
+    recordError(error);
+  }
+
+  private void recordError(Throwable error) {
     try {
       listener.onError(new ChatModelErrorContext(error, request, provider, attributes));
     } catch (RuntimeException e) {

@@ -25,7 +25,9 @@ import java.util.Set;
  * A {@link StreamingChatModel} that records each call as an {@code llm_call} span and each partial
  * response as a {@code token} event, then delegates. LangChain4j's own listeners never see partial
  * responses, which is why this is a decorator and not only a listener. The span travels with the
- * handler, so it is closed correctly on whatever thread the model completes.
+ * handler, so it is closed correctly on whatever thread the model completes; a model that drops the
+ * handler without completing or failing has its call ended as abandoned once the handler is
+ * collected.
  */
 final class ObservedStreamingChatModel implements StreamingChatModel {
   private final StreamingChatModel delegate;
@@ -60,8 +62,12 @@ final class ObservedStreamingChatModel implements StreamingChatModel {
             delegate.provider(),
             module,
             true);
+    RecordingHandler recording = new RecordingHandler(handler, call, module);
+    // A model that drops the handler without answering leaves nothing that could end the call.
+    Correlation.whenUnreachable(
+        recording, () -> call.abandoned(new InvocationAbandonedException(true)));
     try {
-      delegate.chat(request, options, new RecordingHandler(handler, call, module));
+      delegate.chat(request, options, recording);
     } catch (RuntimeException | Error e) {
       call.failed(e);
       tracker.modelFailed(module, e);

@@ -10,7 +10,6 @@ import dev.streamll.Streamll;
 import dev.streamll.StreamllConfig;
 import dev.streamll.event.StreamllEvent;
 import dev.streamll.testing.TlsFiles;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.time.Duration;
@@ -26,6 +25,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code amqps://} for real: a TLS endpoint with a self-signed certificate for {@code localhost} (a
@@ -36,14 +36,13 @@ import org.junit.jupiter.api.Timeout;
 class RabbitMqTlsTest {
   private static final int EVENTS = 1_000;
 
-  private static Path tlsDirectory;
+  @TempDir static Path tlsDirectory;
   private static TlsFiles tls;
   private static TcpProxy tlsEndpoint;
   private TestBroker broker;
 
   @BeforeAll
   static void startTlsEndpoint() throws Exception {
-    tlsDirectory = Files.createTempDirectory("streamll-rabbitmq-tls");
     tls = TlsFiles.create(tlsDirectory);
     KeyStore keys = KeyStore.getInstance(tls.brokerKeystore().toFile(), password());
     KeyManagerFactory keyManagers =
