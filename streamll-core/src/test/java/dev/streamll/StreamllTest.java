@@ -224,22 +224,32 @@ class StreamllTest {
     journal.release();
   }
 
-  @Test
-  void blockWhenFullResumesTheCallerOnceThereIsSpace() throws Exception {
-    BlockingJournal journal = new BlockingJournal();
+  /**
+   * An instance whose writer is stuck in the journal's first append and whose ring of four is full,
+   * so that the next emit waits up to {@code blockTimeout}.
+   */
+  private Streamll startWithFullRing(BlockingJournal journal, Duration blockTimeout)
+      throws InterruptedException {
     Streamll streamll =
         start(
             StreamllConfig.builder()
                 .inMemoryJournal()
                 .sink(sink)
                 .ringCapacity(4)
-                .blockWhenFull(Duration.ofSeconds(30))
+                .blockWhenFull(blockTimeout)
                 .journal(() -> journal, "blocking"));
     streamll.trace("first").close();
     journal.awaitFirstAppend();
     while (streamll.health().queued() < 4) {
       streamll.emit(StreamllEvent.builder().operation("fill").build());
     }
+    return streamll;
+  }
+
+  @Test
+  void blockWhenFullResumesTheCallerOnceThereIsSpace() throws Exception {
+    BlockingJournal journal = new BlockingJournal();
+    Streamll streamll = startWithFullRing(journal, Duration.ofSeconds(30));
     CompletableFuture<Boolean> blocked =
         CompletableFuture.supplyAsync(
             () -> streamll.emit(StreamllEvent.builder().operation("late").build()));
@@ -256,19 +266,7 @@ class StreamllTest {
   @Test
   void blockWhenFullResumesEveryWaitingCallerOnceThereIsSpace() throws Exception {
     BlockingJournal journal = new BlockingJournal();
-    Streamll streamll =
-        start(
-            StreamllConfig.builder()
-                .inMemoryJournal()
-                .sink(sink)
-                .ringCapacity(4)
-                .blockWhenFull(Duration.ofSeconds(30))
-                .journal(() -> journal, "blocking"));
-    streamll.trace("first").close();
-    journal.awaitFirstAppend();
-    while (streamll.health().queued() < 4) {
-      streamll.emit(StreamllEvent.builder().operation("fill").build());
-    }
+    Streamll streamll = startWithFullRing(journal, Duration.ofSeconds(30));
     AtomicLong accepted = new AtomicLong();
     List<Thread> producers = new ArrayList<>();
     for (int t = 0; t < 8; t++) {
@@ -303,20 +301,7 @@ class StreamllTest {
   @Test
   void closeReleasesCallersBlockedOnAFullRing() throws Exception {
     BlockingJournal journal = new BlockingJournal();
-    Streamll streamll =
-        Streamll.create(
-            StreamllConfig.builder()
-                .inMemoryJournal()
-                .sink(sink)
-                .ringCapacity(4)
-                .blockWhenFull(Duration.ofSeconds(60))
-                .journal(() -> journal, "blocking")
-                .build());
-    streamll.trace("first").close();
-    journal.awaitFirstAppend();
-    while (streamll.health().queued() < 4) {
-      streamll.emit(StreamllEvent.builder().operation("fill").build());
-    }
+    Streamll streamll = startWithFullRing(journal, Duration.ofSeconds(60));
     CompletableFuture<Boolean> blocked =
         CompletableFuture.supplyAsync(
             () -> streamll.emit(StreamllEvent.builder().operation("late").build()),
