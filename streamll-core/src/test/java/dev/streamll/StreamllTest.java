@@ -28,6 +28,7 @@ import org.junit.jupiter.api.Test;
 class StreamllTest {
   private final CollectingSink sink = new CollectingSink("collect");
   private final List<Streamll> opened = new ArrayList<>();
+  private final List<BlockingJournal> stalled = new ArrayList<>();
 
   private Streamll start(StreamllConfig.Builder builder) {
     Streamll streamll = Streamll.create(builder.build());
@@ -39,8 +40,17 @@ class StreamllTest {
     return start(StreamllConfig.builder().inMemoryJournal().sink(sink));
   }
 
+  /** A journal whose appends wait for its release; released after the test, whatever happened. */
+  private BlockingJournal stalledJournal() {
+    BlockingJournal journal = new BlockingJournal();
+    stalled.add(journal);
+    return journal;
+  }
+
   @AfterEach
   void closeAll() {
+    // A failed test may leave the writer waiting in the journal; close would wait for it.
+    stalled.forEach(BlockingJournal::release);
     opened.forEach(Streamll::close);
   }
 
@@ -172,7 +182,7 @@ class StreamllTest {
 
   @Test
   void aFullRingDropsAndCountsWithoutBlockingTheCaller() throws Exception {
-    BlockingJournal journal = new BlockingJournal();
+    BlockingJournal journal = stalledJournal();
     Streamll streamll =
         start(
             StreamllConfig.builder()
@@ -203,7 +213,7 @@ class StreamllTest {
 
   @Test
   void blockWhenFullDropsOnlyAfterItsTimeout() throws Exception {
-    BlockingJournal journal = new BlockingJournal();
+    BlockingJournal journal = stalledJournal();
     Streamll streamll =
         start(
             StreamllConfig.builder()
@@ -248,7 +258,7 @@ class StreamllTest {
 
   @Test
   void blockWhenFullResumesTheCallerOnceThereIsSpace() throws Exception {
-    BlockingJournal journal = new BlockingJournal();
+    BlockingJournal journal = stalledJournal();
     Streamll streamll = startWithFullRing(journal, Duration.ofSeconds(30));
     CompletableFuture<Boolean> blocked =
         CompletableFuture.supplyAsync(
@@ -265,7 +275,7 @@ class StreamllTest {
 
   @Test
   void blockWhenFullResumesEveryWaitingCallerOnceThereIsSpace() throws Exception {
-    BlockingJournal journal = new BlockingJournal();
+    BlockingJournal journal = stalledJournal();
     Streamll streamll = startWithFullRing(journal, Duration.ofSeconds(30));
     AtomicLong accepted = new AtomicLong();
     List<Thread> producers = new ArrayList<>();
@@ -299,8 +309,31 @@ class StreamllTest {
   }
 
   @Test
+  void anInterruptedCallerStopsWaitingForSpaceAndKeepsItsInterrupt() throws Exception {
+    BlockingJournal journal = stalledJournal();
+    Streamll streamll = startWithFullRing(journal, Duration.ofSeconds(60));
+    CompletableFuture<List<Boolean>> outcome = new CompletableFuture<>();
+    Thread caller =
+        new Thread(
+            () -> {
+              boolean accepted = streamll.emit(StreamllEvent.builder().operation("late").build());
+              outcome.complete(List.of(accepted, Thread.currentThread().isInterrupted()));
+            });
+    caller.start();
+    await().until(() -> caller.getState() == Thread.State.TIMED_WAITING);
+
+    caller.interrupt();
+
+    // Refused well before the 60 s block timeout, the interrupt still set for the application.
+    assertThat(outcome.get(10, TimeUnit.SECONDS)).containsExactly(false, true);
+    assertThat(streamll.health().dropped()).containsEntry("ring_full", 1L);
+    journal.release();
+    assertThat(streamll.flush(Duration.ofSeconds(5)).complete()).isTrue();
+  }
+
+  @Test
   void closeReleasesCallersBlockedOnAFullRing() throws Exception {
-    BlockingJournal journal = new BlockingJournal();
+    BlockingJournal journal = stalledJournal();
     Streamll streamll = startWithFullRing(journal, Duration.ofSeconds(60));
     CompletableFuture<Boolean> blocked =
         CompletableFuture.supplyAsync(

@@ -115,10 +115,10 @@ public final class Emitter implements AutoCloseable {
 
   /**
    * Offers {@code item}, waiting while the ring is full until the writer has drained it, the
-   * deadline passes or the emitter closes. A waiting thread sleeps until the writer wakes it after
-   * a drain (see {@link #wakeBlockedProducers}) rather than polling: under sustained backpressure
-   * polling cost a timed park and a wake-up of the writer every few events, on the application's
-   * thread and the writer's.
+   * deadline passes, the emitter closes or the calling thread is interrupted. A waiting thread
+   * sleeps until the writer wakes it after a drain (see {@link #wakeBlockedProducers}) rather than
+   * polling: under sustained backpressure polling cost a timed park and a wake-up of the writer
+   * every few events, on the application's thread and the writer's.
    */
   private boolean offerUntil(Object item, long deadlineNanos) {
     Thread self = Thread.currentThread();
@@ -128,7 +128,9 @@ public final class Emitter implements AutoCloseable {
       blockedProducers.add(self);
       boolean offered = ring.offer(item);
       long remaining = deadlineNanos - System.nanoTime();
-      if (offered || closed || remaining <= 0) {
+      // An interrupted caller stops waiting (and keeps its interrupt): parking would return at
+      // once, so waiting on would spin until the deadline.
+      if (offered || closed || remaining <= 0 || self.isInterrupted()) {
         blockedProducers.remove(self);
         return offered;
       }
