@@ -74,8 +74,8 @@ final class Correlation {
    * Runs {@code action} once, on the cleaner's thread, when {@code watched} becomes unreachable.
    * The action must not refer to {@code watched}, or it would never become unreachable.
    */
-  static void whenUnreachable(Object watched, Runnable action) {
-    UNREACHABLE.register(watched, action);
+  static Cleaner.Cleanable whenUnreachable(Object watched, Runnable action) {
+    return UNREACHABLE.register(watched, action);
   }
 
   /**

@@ -9,6 +9,7 @@ import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.request.ChatRequestParameters;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.streamll.Span;
+import java.lang.ref.Cleaner;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -27,7 +28,9 @@ final class ObservedCall {
   private final ModelProvider provider;
   private final Map<Object, Object> attributes;
   private final LlmCall call;
+  // The first outcome (completed, failed, abandoned) ends the call; later ones are ignored.
   private final AtomicBoolean ended = new AtomicBoolean();
+  private volatile Cleaner.Cleanable watch;
 
   private ObservedCall(
       StreamllChatModelListener listener,
@@ -87,8 +90,30 @@ final class ObservedCall {
     }
   }
 
+  /**
+   * The cleaner registration that would report this call abandoned; released when the call ends, so
+   * that it does not hold the request and span until the handler is collected.
+   */
+  void watchedBy(Cleaner.Cleanable watch) {
+    this.watch = watch;
+  }
+
+  private boolean end() {
+    if (!ended.compareAndSet(false, true)) {
+      return false;
+    }
+    Cleaner.Cleanable registered = watch;
+    if (registered != null) {
+      // Runs abandoned() here, which finds the call ended.
+      registered.clean();
+    }
+    return true;
+  }
+
   void completed(ChatResponse response) {
-    ended.set(true);
+    if (!end()) {
+      return;
+    }
     try {
       listener.onResponse(new ChatModelResponseContext(response, request, provider, attributes));
     } catch (RuntimeException e) {
@@ -97,8 +122,9 @@ final class ObservedCall {
   }
 
   void failed(Throwable error) {
-    ended.set(true);
-    recordError(error);
+    if (end()) {
+      recordError(error);
+    }
   }
 
   /**

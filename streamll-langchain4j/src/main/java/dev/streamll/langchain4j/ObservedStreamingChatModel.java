@@ -64,8 +64,9 @@ final class ObservedStreamingChatModel implements StreamingChatModel {
             true);
     RecordingHandler recording = new RecordingHandler(handler, call, module);
     // A model that drops the handler without answering leaves nothing that could end the call.
-    Correlation.whenUnreachable(
-        recording, () -> call.abandoned(new InvocationAbandonedException(true)));
+    call.watchedBy(
+        Correlation.whenUnreachable(
+            recording, () -> call.abandoned(new InvocationAbandonedException(true))));
     try {
       delegate.chat(request, options, recording);
     } catch (RuntimeException | Error e) {
@@ -73,9 +74,10 @@ final class ObservedStreamingChatModel implements StreamingChatModel {
       tracker.modelFailed(module, e);
       throw e;
     } finally {
-      // LangChain4j's handler holds the invocation's context: until the failure is recorded,
-      // the invocation must not look unreachable, or it would be reported abandoned instead.
+      // LangChain4j's handler holds the invocation's context, and ours the call: until a failure
+      // is recorded, neither may look unreachable, or it would be reported abandoned instead.
       Reference.reachabilityFence(handler);
+      Reference.reachabilityFence(recording);
     }
   }
 
@@ -172,6 +174,8 @@ final class ObservedStreamingChatModel implements StreamingChatModel {
     public void onCompleteResponse(ChatResponse completeResponse) {
       call.completed(completeResponse);
       handler.onCompleteResponse(completeResponse);
+      // Reachable until the end is recorded, or the cleaner could report the call abandoned.
+      Reference.reachabilityFence(this);
     }
 
     @Override
@@ -179,6 +183,7 @@ final class ObservedStreamingChatModel implements StreamingChatModel {
       call.failed(error);
       tracker.modelFailed(module, error);
       handler.onError(error);
+      Reference.reachabilityFence(this);
     }
   }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.langchain4j.data.message.AiMessage;
+import dev.langchain4j.data.message.UserMessage;
 import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.StreamingChatModel;
 import dev.langchain4j.model.chat.request.ChatRequest;
@@ -23,6 +24,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -202,6 +204,56 @@ class AbandonedTokenStreamTest {
           .contains("dropped its response handler");
     }
     assertThat(instrumentation.openInvocations()).isZero();
+  }
+
+  /**
+   * A model that rejects the request by throwing, after dropping the handler: the call must end
+   * with that failure, not as abandoned, even when a collection runs in between. Collections run
+   * inside the model, where only a missing reachability fence would let the handler go — and only
+   * once the JIT has compiled the caller (interpreted frames keep dead locals), hence the calls.
+   */
+  @Test
+  void aModelThatThrowsAfterDroppingTheHandlerFailsWithItsOwnError() {
+    AtomicInteger requests = new AtomicInteger();
+    StreamingChatModel rejecting =
+        instrumentation.streamingChatModel(
+            new StreamingChatModel() {
+              @Override
+              public void doChat(ChatRequest request, StreamingChatResponseHandler handler) {
+                if (requests.incrementAndGet() % 50 == 0) {
+                  System.gc();
+                }
+                throw new IllegalStateException("unsupported request");
+              }
+            });
+    int calls = 4000;
+    for (int i = 0; i < calls; i++) {
+      assertThatThrownBy(
+              () ->
+                  rejecting.chat(
+                      ChatRequest.builder().messages(UserMessage.from("q")).build(),
+                      new StreamingChatResponseHandler() {
+                        @Override
+                        public void onCompleteResponse(ChatResponse response) {}
+
+                        @Override
+                        public void onError(Throwable error) {}
+                      }))
+          .hasMessage("unsupported request");
+    }
+    System.gc();
+
+    List<StreamllEvent> errors =
+        events().stream()
+            .filter(e -> e.operation().equals("llm_call") && e.eventType().equals("error"))
+            .toList();
+    assertThat(errors).hasSize(calls);
+    assertThat(errors)
+        .allSatisfy(
+            error ->
+                assertThat(error.data())
+                    .containsEntry("error_type", IllegalStateException.class.getName())
+                    .doesNotContainKey("abandoned"));
   }
 
   @Test
