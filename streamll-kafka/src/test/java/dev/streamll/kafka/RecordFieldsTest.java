@@ -103,6 +103,29 @@ class RecordFieldsTest {
     }
   }
 
+  /** A name given again after the leading members: the walk and the scan both keep the first. */
+  @Test
+  void aLeadingMemberRepeatedLaterKeepsItsFirstValue() {
+    String layout =
+        new String(
+            new EventCodec()
+                .encode(
+                    StreamllEvent.builder()
+                        .executionId("x")
+                        .moduleName("m")
+                        .eventType("t")
+                        .build()),
+            UTF_8);
+    byte[] json =
+        bytes(
+            layout.replace(
+                ",\"tags\":",
+                ",\"execution_id\":\"dup\",\"event_type\":\"dup\",\"module_name\":null,\"tags\":"));
+    assertThat(RecordFields.codecLayout(json)).isNotNull();
+    assertAgreesWithFullScan(json);
+    assertThat(RecordFields.of(json).executionId()).isEqualTo(bytes("x"));
+  }
+
   @Test
   void anythingButTheCodecsLayoutStepsAsideFromTheWalk() {
     byte[] codecJson =
