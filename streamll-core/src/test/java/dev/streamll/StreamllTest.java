@@ -234,6 +234,16 @@ class StreamllTest {
     journal.release();
   }
 
+  private static List<Thread> startThreads(int count, Runnable body) {
+    List<Thread> threads = new ArrayList<>();
+    for (int t = 0; t < count; t++) {
+      Thread thread = new Thread(body);
+      thread.start();
+      threads.add(thread);
+    }
+    return threads;
+  }
+
   /**
    * An instance whose writer is stuck in the journal's first append and whose ring of four is full,
    * so that the next emit waits up to {@code blockTimeout}.
@@ -278,20 +288,16 @@ class StreamllTest {
     BlockingJournal journal = stalledJournal();
     Streamll streamll = startWithFullRing(journal, Duration.ofSeconds(30));
     AtomicLong accepted = new AtomicLong();
-    List<Thread> producers = new ArrayList<>();
-    for (int t = 0; t < 8; t++) {
-      Thread producer =
-          new Thread(
-              () -> {
-                for (int i = 0; i < 50; i++) {
-                  if (streamll.emit(StreamllEvent.builder().operation("waiting").build())) {
-                    accepted.incrementAndGet();
-                  }
+    List<Thread> producers =
+        startThreads(
+            8,
+            () -> {
+              for (int i = 0; i < 50; i++) {
+                if (streamll.emit(StreamllEvent.builder().operation("waiting").build())) {
+                  accepted.incrementAndGet();
                 }
-              });
-      producer.start();
-      producers.add(producer);
-    }
+              }
+            });
     await()
         .until(() -> producers.stream().allMatch(p -> p.getState() == Thread.State.TIMED_WAITING));
 
@@ -360,20 +366,16 @@ class StreamllTest {
     Streamll streamll = start();
     AtomicLong accepted = new AtomicLong();
     AtomicBoolean stop = new AtomicBoolean();
-    List<Thread> producers = new ArrayList<>();
-    for (int t = 0; t < 4; t++) {
-      Thread producer =
-          new Thread(
-              () -> {
-                while (!stop.get()) {
-                  if (streamll.emit(StreamllEvent.builder().operation("load").build())) {
-                    accepted.incrementAndGet();
-                  }
+    List<Thread> producers =
+        startThreads(
+            4,
+            () -> {
+              while (!stop.get()) {
+                if (streamll.emit(StreamllEvent.builder().operation("load").build())) {
+                  accepted.incrementAndGet();
                 }
-              });
-      producer.start();
-      producers.add(producer);
-    }
+              }
+            });
     await().until(() -> accepted.get() > 20_000);
 
     FlushResult result = streamll.close(Duration.ofSeconds(20));
